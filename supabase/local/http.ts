@@ -1,0 +1,157 @@
+// Small HTTP toolkit shared by the local stack's services. Services are written against
+// the Fetch API (`(req: Request) => Promise<Response>`), like Edge Functions; this module
+// adapts them to node:http and gives them bounded, validated body reading.
+import http from 'node:http'
+import { Readable } from 'node:stream'
+
+export type FetchHandler = (req: Request) => Promise<Response>
+
+/** Largest request body any stand-in accepts unless it says otherwise (GoTrue's is small). */
+export const DEFAULT_BODY_LIMIT = 1024 * 1024
+
+export class HttpError extends Error {
+  readonly status: number
+  readonly body: Record<string, unknown>
+  readonly headers: Record<string, string>
+  constructor(status: number, body: Record<string, unknown>, headers: Record<string, string> = {}) {
+    super(String(body.msg ?? body.message ?? body.error ?? status))
+    this.status = status
+    this.body = body
+    this.headers = headers
+  }
+}
+
+export function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
+  })
+}
+
+/** Reads at most `limit` bytes; a larger body is a 413, never a crash or a partial read. */
+export async function readBodyText(req: Request, limit = DEFAULT_BODY_LIMIT): Promise<string> {
+  const declared = Number(req.headers.get('content-length') ?? '0')
+  if (declared > limit) throw new HttpError(413, payloadTooLarge(limit))
+  if (!req.body) return ''
+  const reader = req.body.getReader()
+  const chunks: Uint8Array[] = []
+  let size = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    size += value.byteLength
+    if (size > limit) {
+      await reader.cancel()
+      throw new HttpError(413, payloadTooLarge(limit))
+    }
+    chunks.push(value)
+  }
+  return Buffer.concat(chunks).toString('utf8')
+}
+
+function payloadTooLarge(limit: number) {
+  return { code: 413, error_code: 'request_too_large', msg: `Request body is larger than ${limit} bytes` }
+}
+
+/** Parses a JSON object body; anything else is a 400 the caller can act on. */
+export async function readJsonObject(req: Request, limit = DEFAULT_BODY_LIMIT): Promise<Record<string, unknown>> {
+  const text = await readBodyText(req, limit)
+  if (text.trim() === '') return {}
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(text)
+  } catch {
+    throw new HttpError(400, { code: 400, error_code: 'bad_json', msg: 'Could not parse request body as JSON' })
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new HttpError(400, { code: 400, error_code: 'bad_json', msg: 'Request body must be a JSON object' })
+  }
+  return parsed as Record<string, unknown>
+}
+
+function toFetchRequest(req: http.IncomingMessage, origin: string): Request {
+  const headers = new Headers()
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined) continue
+    if (Array.isArray(value)) value.forEach((v) => headers.append(name, v))
+    else headers.set(name, value)
+  }
+  const method = req.method ?? 'GET'
+  const hasBody = method !== 'GET' && method !== 'HEAD'
+  return new Request(new URL(req.url ?? '/', origin), {
+    method,
+    headers,
+    body: hasBody ? (Readable.toWeb(req) as ReadableStream<Uint8Array>) : undefined,
+    // @ts-expect-error Node's fetch needs duplex for streamed request bodies
+    duplex: hasBody ? 'half' : undefined,
+  })
+}
+
+async function writeFetchResponse(res: http.ServerResponse, response: Response): Promise<void> {
+  const headers: Record<string, string | string[]> = {}
+  response.headers.forEach((value, name) => {
+    if (name === 'set-cookie') return
+    headers[name] = value
+  })
+  const cookies = response.headers.getSetCookie()
+  if (cookies.length > 0) headers['set-cookie'] = cookies
+  res.writeHead(response.status, headers)
+  if (!response.body) {
+    res.end()
+    return
+  }
+  const reader = response.body.getReader()
+  res.on('close', () => void reader.cancel().catch(() => {}))
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    if (!res.write(value)) await new Promise((resolve) => res.once('drain', resolve))
+  }
+  res.end()
+}
+
+/**
+ * Serves a Fetch handler on node:http. Errors thrown as HttpError become their JSON body;
+ * anything else is logged with its stack on the server side only and answered as a
+ * generic 500 without internals.
+ */
+export function serveFetch(handler: FetchHandler, options: { host: string; port: number; name: string }) {
+  const origin = `http://${options.host}:${options.port}`
+  const server = http.createServer(async (req, res) => {
+    let response: Response
+    try {
+      response = await handler(toFetchRequest(req, origin))
+    } catch (error) {
+      response = errorResponse(error, options.name)
+    }
+    try {
+      await writeFetchResponse(res, response)
+    } catch (error) {
+      if (!res.headersSent) res.writeHead(500)
+      res.end()
+      if ((error as NodeJS.ErrnoException).code !== 'ERR_STREAM_PREMATURE_CLOSE') {
+        console.error(`[${options.name}] failed writing a response:`, error)
+      }
+    }
+  })
+  return new Promise<http.Server>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject)
+      resolve(server)
+    })
+  })
+}
+
+export function errorResponse(error: unknown, serviceName: string): Response {
+  if (error instanceof HttpError) return json(error.body, error.status, error.headers)
+  console.error(`[${serviceName}] unexpected error:`, error)
+  return json({ code: 500, error_code: 'unexpected_failure', msg: 'Unexpected failure, see the local stack log' }, 500)
+}
+
+export function closeServer(server: http.Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.closeAllConnections()
+    server.close(() => resolve())
+  })
+}
