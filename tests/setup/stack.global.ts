@@ -4,13 +4,16 @@ import fs from 'node:fs/promises'
 import type { TestProject } from 'vitest/node'
 import { stackConfigFromEnv } from '../../supabase/local/config.ts'
 import { startStack } from '../../supabase/local/start.ts'
-import { TEST_APP_PORT, TEST_STACK_PORTS, testStackStateDir } from './test-stack.ts'
+import { freePort, testStackStateDir } from './test-stack.ts'
 
 export default async function setup(project: TestProject) {
   const stateDir = testStackStateDir()
   await fs.rm(stateDir, { recursive: true, force: true })
+  const ports = { apiPort: await freePort(), dbPort: await freePort(), mailPort: await freePort() }
+  // The app under test (browser and app-level integration tests) listens here.
+  const appPort = await freePort()
   const stack = await startStack(
-    stackConfigFromEnv({ stateDir, ...TEST_STACK_PORTS, siteUrl: `http://localhost:${TEST_APP_PORT}`, quiet: true }),
+    stackConfigFromEnv({ stateDir, ...ports, siteUrl: `http://localhost:${appPort}`, quiet: true }),
   )
   const env = {
     SUPABASE_URL: stack.env.API_URL,
@@ -19,6 +22,7 @@ export default async function setup(project: TestProject) {
     SUPABASE_DB_URL: stack.env.DB_URL,
     MAILPIT_URL: stack.env.MAILPIT_URL,
     STACK_STATE_DIR: stateDir,
+    TEST_APP_PORT: String(appPort),
   }
   Object.assign(process.env, env)
   project.provide('stackEnv', env)
