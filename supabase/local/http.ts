@@ -78,13 +78,14 @@ function toFetchRequest(req: http.IncomingMessage, origin: string): Request {
   }
   const method = req.method ?? 'GET'
   const hasBody = method !== 'GET' && method !== 'HEAD'
-  return new Request(new URL(req.url ?? '/', origin), {
+  // Node's fetch needs `duplex: 'half'` for a streamed request body.
+  const init: RequestInit & { duplex?: 'half' } = {
     method,
     headers,
     body: hasBody ? (Readable.toWeb(req) as ReadableStream<Uint8Array>) : undefined,
-    // @ts-expect-error Node's fetch needs duplex for streamed request bodies
     duplex: hasBody ? 'half' : undefined,
-  })
+  }
+  return new Request(new URL(req.url ?? '/', origin), init)
 }
 
 async function writeFetchResponse(res: http.ServerResponse, response: Response): Promise<void> {

@@ -1,0 +1,89 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
+import { json, redirect } from '@remix-run/node'
+import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react'
+import { AppShell } from '~/components/app-shell.tsx'
+import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
+import { Button } from '~/components/ui/button.tsx'
+import { Field } from '~/components/ui/field.tsx'
+import { Notice } from '~/components/ui/notice.tsx'
+import { NAME_MAX } from '~/modules/auth/schema.ts'
+import { updateOwnProfile } from '~/modules/profiles/profiles.server.ts'
+import { AccountFormSchema } from '~/modules/profiles/schema.ts'
+import { requireUser } from '~/utils/auth.server.ts'
+import { withUser } from '~/utils/db.server.ts'
+import { parseForm } from '~/utils/forms.ts'
+import { LOCALES, useT } from '~/utils/i18n.ts'
+import { localeCookie } from '~/utils/locale.server.ts'
+import { loadShell } from '~/utils/shell.server.ts'
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const { claims, headers } = await requireUser(request)
+  const { user, workspaces, profile } = await withUser(claims, (tx) => loadShell({ tx, claims }))
+  return json({ user, workspaces, locale: profile?.locale ?? null }, { headers })
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const { claims, headers } = await requireUser(request)
+  const form = parseForm(AccountFormSchema, await request.formData())
+  if (!form.ok) return json({ fieldErrors: form.fieldErrors }, { status: 400, headers })
+  await withUser(claims, (tx) => updateOwnProfile({ tx, displayName: form.data.displayName, locale: form.data.locale }))
+  // Keep the visitor cookie in step so signed-out pages speak the same language.
+  headers.append('Set-Cookie', await localeCookie.serialize(form.data.locale ?? '', form.data.locale ? undefined : { maxAge: 0 }))
+  throw redirect('/account?notice=saved', { headers })
+}
+
+export default function Account() {
+  const t = useT()
+  const { user, workspaces, locale } = useLoaderData<typeof loader>()
+  const result = useActionData<typeof action>()
+  const [params] = useSearchParams()
+  const busy = useNavigation().state === 'submitting'
+  const nameError = result?.fieldErrors.displayName
+  return (
+    <AppShell user={user} workspaces={workspaces}>
+      <div className="max-w-xl space-y-6">
+        <h1 className="font-serif text-3xl font-semibold">{t('account.title')}</h1>
+        {params.get('notice') === 'saved' && !result ? <Notice tone="success">{t('account.saved')}</Notice> : null}
+        <Form method="post" className="space-y-5 rounded-2xl bg-white p-6 shadow-sm ring-1 ring-slate-200" noValidate>
+          <div>
+            <p className="text-sm font-medium">{t('account.email')}</p>
+            <p className="mt-1 text-sm text-slate-600">{user.email}</p>
+          </div>
+          <Field
+            label={t('account.displayName')}
+            name="displayName"
+            defaultValue={user.displayName}
+            maxLength={NAME_MAX}
+            error={nameError ? t(nameError, { max: NAME_MAX }) : undefined}
+            required
+          />
+          <div>
+            <label htmlFor="locale" className="block text-sm font-medium">
+              {t('account.language')}
+            </label>
+            <select
+              id="locale"
+              name="locale"
+              defaultValue={locale ?? ''}
+              className="mt-1 block w-full rounded-lg border-0 px-3 py-2.5 shadow-sm ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-violet-brand"
+            >
+              <option value="">{t('account.languageBrowser')}</option>
+              {LOCALES.map((l) => (
+                <option key={l} value={l} lang={l}>
+                  {t(`lang.${l}`)}
+                </option>
+              ))}
+            </select>
+          </div>
+          <Button type="submit" disabled={busy}>
+            {t('account.submit')}
+          </Button>
+        </Form>
+      </div>
+    </AppShell>
+  )
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />
+}

@@ -1,0 +1,17 @@
+// A Supabase client per request, reading and writing the session cookies with @supabase/ssr.
+// Used for Auth only (and later Storage and functions); data goes through db.server.ts.
+import { createServerClient, parseCookieHeader, serializeCookieHeader } from '@supabase/ssr'
+import { env } from './env.server.ts'
+
+export function createSupabaseServerClient(request: Request, headers: Headers = new Headers()) {
+  const supabase = createServerClient(env().SUPABASE_URL, env().SUPABASE_ANON_KEY, {
+    cookies: {
+      getAll: () => parseCookieHeader(request.headers.get('Cookie') ?? '').map(({ name, value }) => ({ name, value: value ?? '' })),
+      setAll: (cookies) => {
+        for (const { name, value, options } of cookies) headers.append('Set-Cookie', serializeCookieHeader(name, value, options))
+      },
+    },
+    auth: { flowType: 'pkce' },
+  })
+  return { supabase, headers }
+}
