@@ -12,7 +12,7 @@ type Layer = { name: string; run: () => Promise<Totals & { ok: boolean }> }
 
 const bin = (name: string) => path.join(projectRoot, 'node_modules', '.bin', name)
 
-function run(command: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; output: string }> {
+function run(command: string, args: string[], env: Record<string, string> = {}): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
     const child = spawn(command, args, { cwd: projectRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
     let output = ''

@@ -8,7 +8,9 @@ import { buttonClass } from './ui/button.tsx'
 const pages: Record<number, { title: MessageKey; body: MessageKey }> = {
   404: { title: 'error.notFound.title', body: 'error.notFound.body' },
   403: { title: 'error.forbidden.title', body: 'error.forbidden.body' },
-  400: { title: 'error.badRequest.title', body: 'error.generic.body' },
+  400: { title: 'error.badRequest.title', body: 'error.badRequest.body' },
+  413: { title: 'error.tooLarge.title', body: 'error.tooLarge.body' },
+  415: { title: 'error.badRequest.title', body: 'error.badRequest.body' },
 }
 
 export function GeneralErrorBoundary() {

@@ -10,6 +10,7 @@ import { NAME_MAX } from '~/modules/auth/schema.ts'
 import { updateOwnProfile } from '~/modules/profiles/profiles.server.ts'
 import { AccountFormSchema } from '~/modules/profiles/schema.ts'
 import { requireUser } from '~/utils/auth.server.ts'
+import { readFormData } from '~/utils/form-data.server.ts'
 import { withUser } from '~/utils/db.server.ts'
 import { parseForm } from '~/utils/forms.ts'
 import { LOCALES, useT } from '~/utils/i18n.ts'
@@ -24,7 +25,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const { claims, headers } = await requireUser(request)
-  const form = parseForm(AccountFormSchema, await request.formData())
+  const form = parseForm(AccountFormSchema, await readFormData(request))
   if (!form.ok) return json({ fieldErrors: form.fieldErrors }, { status: 400, headers })
   await withUser(claims, (tx) => updateOwnProfile({ tx, displayName: form.data.displayName, locale: form.data.locale }))
   // Keep the visitor cookie in step so signed-out pages speak the same language.

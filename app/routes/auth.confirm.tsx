@@ -11,6 +11,7 @@ import { Button } from '~/components/ui/button.tsx'
 import { Notice } from '~/components/ui/notice.tsx'
 import { describeAuthError } from '~/modules/auth/auth-errors.ts'
 import { getRequestAuth } from '~/utils/auth.server.ts'
+import { readFormData } from '~/utils/form-data.server.ts'
 import { useT, type MessageKey } from '~/utils/i18n.ts'
 
 const LINK_TYPES = ['signup', 'magiclink', 'recovery', 'invite', 'email_change', 'email'] as const
@@ -32,7 +33,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const parsed = ConfirmSchema.safeParse(Object.fromEntries(await request.formData()))
+  const parsed = ConfirmSchema.safeParse(Object.fromEntries(await readFormData(request)))
   if (!parsed.success) return json({ error: 'auth.confirm.invalidLink' as MessageKey }, { status: 400 })
   const { supabase, headers } = await getRequestAuth(request)
   const { error } = await supabase.auth.verifyOtp({ token_hash: parsed.data.token_hash, type: parsed.data.type as EmailOtpType })

@@ -8,11 +8,12 @@ import { Notice } from '~/components/ui/notice.tsx'
 import { describeAuthError } from '~/modules/auth/auth-errors.ts'
 import { EmailOnlySchema } from '~/modules/auth/schema.ts'
 import { getRequestAuth } from '~/utils/auth.server.ts'
+import { readFormData } from '~/utils/form-data.server.ts'
 import { parseForm } from '~/utils/forms.ts'
 import { useT, type MessageKey } from '~/utils/i18n.ts'
 
 export async function action({ request }: ActionFunctionArgs) {
-  const form = parseForm(EmailOnlySchema, await request.formData())
+  const form = parseForm(EmailOnlySchema, await readFormData(request))
   if (!form.ok) return json({ status: 'invalid' as const, error: form.fieldErrors.email ?? form.fieldErrors.form }, { status: 400 })
   const { supabase, headers } = await getRequestAuth(request)
   const { error } = await supabase.auth.resetPasswordForEmail(form.data.email, {

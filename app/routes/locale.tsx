@@ -5,6 +5,7 @@ import { json, redirect } from '@remix-run/node'
 import { z } from 'zod'
 import { setOwnLocale } from '~/modules/profiles/profiles.server.ts'
 import { getRequestAuth, safeRedirectPath } from '~/utils/auth.server.ts'
+import { readFormData } from '~/utils/form-data.server.ts'
 import { withUser } from '~/utils/db.server.ts'
 import { LOCALES } from '~/utils/i18n.ts'
 import { localeCookie } from '~/utils/locale.server.ts'
@@ -16,7 +17,7 @@ export async function loader() {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const parsed = LocaleFormSchema.safeParse(Object.fromEntries(await request.formData()))
+  const parsed = LocaleFormSchema.safeParse(Object.fromEntries(await readFormData(request)))
   if (!parsed.success) return json({ error: 'Unsupported language' }, { status: 400 })
   const { locale, redirectTo } = parsed.data
   const auth = await getRequestAuth(request)

@@ -8,6 +8,7 @@ import { Notice } from '~/components/ui/notice.tsx'
 import { describeAuthError } from '~/modules/auth/auth-errors.ts'
 import { EmailOnlySchema, LoginSchema, PASSWORD_MAX, PASSWORD_MIN } from '~/modules/auth/schema.ts'
 import { getRequestAuth, safeRedirectPath } from '~/utils/auth.server.ts'
+import { readFormData } from '~/utils/form-data.server.ts'
 import { parseForm } from '~/utils/forms.ts'
 import { useT, type MessageKey } from '~/utils/i18n.ts'
 
@@ -22,7 +23,7 @@ type Result =
   | { status: 'magicSent' | 'resent'; email: string }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const formData = await request.formData()
+  const formData = await readFormData(request)
   const intent = String(formData.get('intent') ?? 'password')
   const { supabase, headers } = await getRequestAuth(request)
   const confirmUrl = `${new URL(request.url).origin}/auth/confirm`

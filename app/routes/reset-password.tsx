@@ -8,6 +8,7 @@ import { Notice } from '~/components/ui/notice.tsx'
 import { describeAuthError } from '~/modules/auth/auth-errors.ts'
 import { NewPasswordSchema, PASSWORD_MAX, PASSWORD_MIN } from '~/modules/auth/schema.ts'
 import { requireUser } from '~/utils/auth.server.ts'
+import { readFormData } from '~/utils/form-data.server.ts'
 import { parseForm } from '~/utils/forms.ts'
 import { useT, type MessageKey } from '~/utils/i18n.ts'
 
@@ -18,7 +19,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const { supabase, headers } = await requireUser(request)
-  const form = parseForm(NewPasswordSchema, await request.formData())
+  const form = parseForm(NewPasswordSchema, await readFormData(request))
   if (!form.ok) return json({ error: form.fieldErrors.password ?? form.fieldErrors.form }, { status: 400, headers })
   const { error } = await supabase.auth.updateUser({ password: form.data.password })
   if (error) {

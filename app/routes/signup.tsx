@@ -8,6 +8,7 @@ import { Notice } from '~/components/ui/notice.tsx'
 import { describeAuthError } from '~/modules/auth/auth-errors.ts'
 import { PASSWORD_MAX, PASSWORD_MIN, SignupSchema } from '~/modules/auth/schema.ts'
 import { getRequestAuth } from '~/utils/auth.server.ts'
+import { readFormData } from '~/utils/form-data.server.ts'
 import { parseForm } from '~/utils/forms.ts'
 import { useT } from '~/utils/i18n.ts'
 import { resolveLocale } from '~/utils/locale.server.ts'
@@ -19,7 +20,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const form = parseForm(SignupSchema, await request.formData())
+  const form = parseForm(SignupSchema, await readFormData(request))
   if (!form.ok) return json({ status: 'invalid' as const, fieldErrors: form.fieldErrors, values: form.values }, { status: 400 })
   const { supabase, headers } = await getRequestAuth(request)
   const locale = await resolveLocale(request)

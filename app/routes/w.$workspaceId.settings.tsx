@@ -9,6 +9,7 @@ import { NAME_MAX } from '~/modules/auth/schema.ts'
 import { canManageWorkspace, WorkspaceFormSchema, WorkspaceIdSchema } from '~/modules/workspaces/schema.ts'
 import { renameWorkspace } from '~/modules/workspaces/workspaces.server.ts'
 import { requireUser } from '~/utils/auth.server.ts'
+import { readFormData } from '~/utils/form-data.server.ts'
 import { withUser } from '~/utils/db.server.ts'
 import { parseForm } from '~/utils/forms.ts'
 import { useT, type MessageKey } from '~/utils/i18n.ts'
@@ -23,7 +24,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const { claims, headers } = await requireUser(request)
   const workspaceId = WorkspaceIdSchema.safeParse(params.workspaceId)
   if (!workspaceId.success) throw new Response('Not found', { status: 404, headers })
-  const form = parseForm(WorkspaceFormSchema, await request.formData())
+  const form = parseForm(WorkspaceFormSchema, await readFormData(request))
   if (!form.ok) return json({ status: 'invalid' as const, error: form.fieldErrors.name ?? form.fieldErrors.form }, { status: 400, headers })
   const renamed = await withUser(claims, (tx) => renameWorkspace({ tx, workspaceId: workspaceId.data, name: form.data.name }))
   if (!renamed) return json({ status: 'invalid' as const, error: 'workspace.error.forbidden' as MessageKey }, { status: 403, headers })

@@ -8,6 +8,7 @@ import { NAME_MAX } from '~/modules/auth/schema.ts'
 import { WorkspaceFormSchema } from '~/modules/workspaces/schema.ts'
 import { createWorkspace } from '~/modules/workspaces/workspaces.server.ts'
 import { requireUser } from '~/utils/auth.server.ts'
+import { readFormData } from '~/utils/form-data.server.ts'
 import { withUser } from '~/utils/db.server.ts'
 import { parseForm } from '~/utils/forms.ts'
 import { useT } from '~/utils/i18n.ts'
@@ -21,7 +22,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const { claims, headers } = await requireUser(request)
-  const form = parseForm(WorkspaceFormSchema, await request.formData())
+  const form = parseForm(WorkspaceFormSchema, await readFormData(request))
   if (!form.ok) return json({ error: form.fieldErrors.name ?? form.fieldErrors.form, values: form.values }, { status: 400, headers })
   const id = await withUser(claims, (tx) => createWorkspace({ tx, name: form.data.name }))
   throw redirect(`/w/${id}?notice=created`, { headers })
