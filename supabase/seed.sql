@@ -1,0 +1,7 @@
+-- Seed data, loaded by the local stack (and `supabase db reset`) on a new database only.
+--
+-- Deliberately empty: FlowStory has no reference data yet, and demo accounts with known
+-- passwords must never exist in a database that could be mistaken for a real one. Sign up
+-- through the app (the local stack captures the confirmation email on the mailbox port);
+-- the sign-up trigger creates the profile and personal workspace as it does in production.
+-- Tests create the users they need inside their own transaction.
