@@ -89,6 +89,7 @@ export const en: Record<MessageKey, string> = {
   'validation.passwordMax': 'Use at most {max} characters.',
   'validation.nameRequired': 'Enter a name.',
   'validation.nameMax': 'Use at most {max} characters.',
+  'validation.nameChars': 'Use a single line of text, without control characters.',
   'validation.invalidForm': 'Some fields need your attention.',
 
   'workspace.home.welcome': 'Welcome to {name}',

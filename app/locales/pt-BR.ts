@@ -89,6 +89,7 @@ export const ptBR = {
   'validation.passwordMax': 'Use no máximo {max} caracteres.',
   'validation.nameRequired': 'Informe um nome.',
   'validation.nameMax': 'Use no máximo {max} caracteres.',
+  'validation.nameChars': 'Use só uma linha de texto, sem caracteres de controle.',
   'validation.invalidForm': 'Alguns campos precisam de atenção.',
 
   'workspace.home.welcome': 'Bem-vindo ao {name}',

@@ -45,16 +45,3 @@ export async function closeDb(): Promise<void> {
   await pool?.end({ timeout: 2 })
   pool = undefined
 }
-
-/** Postgres error codes the app turns into answers a person can act on. */
-export const PgErrorCode = {
-  insufficientPrivilege: '42501',
-  checkViolation: '23514',
-  uniqueViolation: '23505',
-  invalidParameter: '22023',
-  raiseException: 'P0001',
-} as const
-
-export function pgErrorCode(error: unknown): string | undefined {
-  return error instanceof postgres.PostgresError ? error.code : undefined
-}

@@ -22,7 +22,11 @@ export type Database = { db: PGlite; isNew: boolean }
 export async function openDatabase(dataDir: string): Promise<Database> {
   const isNew = !(await exists(path.join(dataDir, 'PG_VERSION')))
   await fs.mkdir(dataDir, { recursive: true })
-  const db = await PGlite.create({ dataDir, extensions: { vector, pgtap, pgcrypto, pg_trgm } })
+  // Like Supabase's image, the server-wide default search_path includes `extensions`; a
+  // session-level `set` would be lost on restart or on any client's RESET ALL, since every
+  // connection shares PGlite's single backend.
+  const startParams = PGlite.defaultStartParams.map((p) => (p === 'search_path=public' ? 'search_path="$user", public, extensions' : p))
+  const db = await PGlite.create({ dataDir, startParams, extensions: { vector, pgtap, pgcrypto, pg_trgm } })
   return { db, isNew }
 }
 

@@ -11,7 +11,14 @@ const msg = (key: MessageKey) => ({ error: key })
 
 export const EmailSchema = z.string().trim().toLowerCase().max(254, msg('validation.email')).pipe(z.email(msg('validation.email')))
 export const PasswordSchema = z.string().min(PASSWORD_MIN, msg('validation.passwordMin')).max(PASSWORD_MAX, msg('validation.passwordMax'))
-export const DisplayNameSchema = z.string().trim().min(1, msg('validation.nameRequired')).max(NAME_MAX, msg('validation.nameMax'))
+/** Names are one line of printable text: the database refuses control characters too. */
+export const NameSchema = z
+  .string()
+  .trim()
+  .min(1, msg('validation.nameRequired'))
+  .max(NAME_MAX, msg('validation.nameMax'))
+  .regex(/^[^\p{Cc}]*$/u, msg('validation.nameChars'))
+export const DisplayNameSchema = NameSchema
 
 export const SignupSchema = z.object({ displayName: DisplayNameSchema, email: EmailSchema, password: PasswordSchema })
 export const LoginSchema = z.object({ email: EmailSchema, password: z.string().min(1, msg('validation.passwordMin')).max(PASSWORD_MAX, msg('validation.passwordMax')) })

@@ -1,11 +1,7 @@
 import { z } from 'zod'
-import { NAME_MAX } from '~/modules/auth/schema.ts'
+import { NameSchema } from '~/modules/auth/schema.ts'
 
-export const WorkspaceNameSchema = z
-  .string()
-  .trim()
-  .min(1, { error: 'validation.nameRequired' })
-  .max(NAME_MAX, { error: 'validation.nameMax' })
+export const WorkspaceNameSchema = NameSchema
 
 export const WorkspaceFormSchema = z.object({ name: WorkspaceNameSchema })
 export const WorkspaceIdSchema = z.uuid()
