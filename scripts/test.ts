@@ -51,7 +51,7 @@ const layers: Layer[] = [
   {
     name: 'edge functions (deno test)',
     run: async () => {
-      const { code, output } = await run(bin('deno'), ['test', '--allow-all', '--node-modules-dir=manual', '--config', 'supabase/functions/deno.json', 'supabase/functions'], {
+      const { code, output } = await run(bin('deno'), ['test', '--allow-all', '--node-modules-dir=manual', 'supabase/functions'], {
         DENO_NO_UPDATE_CHECK: '1',
       })
       const summary = /(\d+) passed[^|\n]*\| (\d+) failed/.exec(output.replace(/\x1b\[[0-9;]*m/g, ''))

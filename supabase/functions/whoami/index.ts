@@ -1,0 +1,2 @@
+import { createWhoamiHandler, whoamiDepsFromEnv } from './handler.ts'
+Deno.serve(createWhoamiHandler(whoamiDepsFromEnv()))
