@@ -61,7 +61,7 @@ export function createWorkerPool(options: WorkerPoolOptions) {
 
   async function start(name: string, entrypoint: string): Promise<Worker> {
     const port = await freePort()
-    const args = ['run', '--allow-net', '--allow-env', '--allow-read', '--allow-sys', '--node-modules-dir=manual', '--cached-only', '--no-prompt']
+    const args = ['run', '--allow-net', '--allow-env', '--allow-read', '--node-modules-dir=manual', '--cached-only', '--no-prompt']
     const config = [path.join(path.dirname(entrypoint), 'deno.json'), path.join(options.functionsDir, 'deno.json')].find((file) =>
       fs.existsSync(file),
     )
