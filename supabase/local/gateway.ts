@@ -8,7 +8,7 @@ const CORS_HEADERS = {
   'access-control-allow-origin': '*',
   'access-control-allow-methods': 'GET, POST, PUT, PATCH, DELETE, OPTIONS',
   'access-control-allow-headers':
-    'authorization, x-client-info, apikey, content-type, x-upsert, x-supabase-api-version, cache-control, accept-profile, content-profile, prefer, range',
+    'authorization, x-client-info, apikey, content-type, x-upsert, x-metadata, x-supabase-api-version, cache-control, accept-profile, content-profile, prefer, range',
   'access-control-expose-headers': 'content-range, content-length, retry-after, x-supabase-api-version',
   'access-control-max-age': '86400',
 }
