@@ -13,7 +13,7 @@ import { createFunctionsService } from './functions/service.ts'
 import { createGateway } from './gateway.ts'
 import { closeServer, serveFetch } from './http.ts'
 import { loadOrCreateKeys, type StackKeys } from './keys.ts'
-import { createMemoryMailbox } from './mail/mailbox.ts'
+import { openMailbox } from './mail/mailbox.ts'
 import { createMailboxServer } from './mail/server.ts'
 import type { ServiceContext, StackService } from './service.ts'
 import { createStorageService } from './storage/service.ts'
@@ -52,7 +52,7 @@ export async function startStack(config: StackConfig = stackConfigFromEnv()): Pr
     }
     dbServer = await serveDatabase(db, config.host, config.dbPort)
     sql = postgres(urls.dbUrl, { prepare: false, max: 4, onnotice: () => {} })
-    const mailbox = createMemoryMailbox()
+    const mailbox = await openMailbox(path.join(config.stateDir, 'mailbox.jsonl'))
     const context: ServiceContext = { config, keys, urls, sql, mailbox }
     services.push(createAuthService(context), createStorageService(context))
     if (config.serveFunctions) services.push(createFunctionsService(context))
