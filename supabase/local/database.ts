@@ -10,8 +10,8 @@ import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
 import { pgcrypto } from '@electric-sql/pglite/contrib/pgcrypto'
 import { pgtap } from '@electric-sql/pglite-pgtap'
 import { vector } from '@electric-sql/pglite-pgvector'
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket'
 import { projectRoot } from './config.ts'
+import { serveWireProtocol, type WireServer } from './pg-wire-server.ts'
 
 const BOOTSTRAP_DIR = path.join(projectRoot, 'supabase', 'local', 'bootstrap')
 const MIGRATIONS_DIR = path.join(projectRoot, 'supabase', 'migrations')
@@ -121,8 +121,6 @@ export async function applySeed(db: PGlite): Promise<boolean> {
   return true
 }
 
-export async function serveDatabase(db: PGlite, host: string, port: number): Promise<PGLiteSocketServer> {
-  const server = new PGLiteSocketServer({ db, host, port, maxConnections: 100 })
-  await server.start()
-  return server
+export function serveDatabase(db: PGlite, host: string, port: number): Promise<WireServer> {
+  return serveWireProtocol(db, host, port)
 }

@@ -1,0 +1,96 @@
+// Workspaces through the app's own loaders and actions, signed in with real session cookies:
+// members see theirs, nobody else's; only owners/admins rename; bad input is a 4xx.
+import postgres from 'postgres'
+import { inject } from 'vitest'
+import { cookiesFrom, createConfirmedUser, formPost, get, respond } from '../../tests/helpers/app-requests.ts'
+import { action as accountAction } from './account.tsx'
+import { loader as appLoader } from './app.tsx'
+import { action as loginAction } from './login.tsx'
+import { action as settingsAction } from './w.$workspaceId.settings.tsx'
+import { loader as workspaceLoader } from './w.$workspaceId.tsx'
+import { action as newWorkspaceAction } from './workspaces.new.tsx'
+
+const env = inject('stackEnv')
+const sql = postgres(env.SUPABASE_DB_URL, { prepare: false, onnotice: () => {} })
+afterAll(() => sql.end())
+
+async function signIn(name: string) {
+  const user = await createConfirmedUser(env, name)
+  const response = await respond(loginAction({ request: formPost('/login', { intent: 'password', email: user.email, password: user.password }), params: {}, context: {} }))
+  expect(response.status).toBe(302)
+  return { ...user, cookie: cookiesFrom(response) }
+}
+
+async function personalWorkspaceOf(userId: string): Promise<string> {
+  const [row] = await sql`select t.id from public.tenants t join public.memberships m on m.tenant_id = t.id where m.user_id = ${userId} and t.personal`
+  return row.id
+}
+
+describe('workspaces in the app', () => {
+  it('opens the personal workspace after sign-in and hides other people’s', async () => {
+    const ana = await signIn('Ana')
+    const bruno = await signIn('Bruno')
+    const anaWorkspace = await personalWorkspaceOf(ana.id)
+
+    const landing = await respond(appLoader({ request: get('/app', ana.cookie), params: {}, context: {} }))
+    expect(landing.status).toBe(302)
+    expect(landing.headers.get('location')).toBe(`/w/${anaWorkspace}`)
+
+    const own = await respond(workspaceLoader({ request: get(`/w/${anaWorkspace}`, ana.cookie), params: { workspaceId: anaWorkspace }, context: {} }))
+    expect(own.status).toBe(200)
+    expect((await own.json()).workspace).toMatchObject({ id: anaWorkspace, role: 'owner', personal: true })
+
+    const foreign = await respond(workspaceLoader({ request: get(`/w/${anaWorkspace}`, bruno.cookie), params: { workspaceId: anaWorkspace }, context: {} }))
+    expect(foreign.status).toBe(404)
+    const malformed = await respond(workspaceLoader({ request: get('/w/not-a-uuid', bruno.cookie), params: { workspaceId: 'not-a-uuid' }, context: {} }))
+    expect(malformed.status).toBe(404)
+  })
+
+  it('sends signed-out visitors to sign in and back', async () => {
+    const response = await respond(appLoader({ request: get('/app'), params: {}, context: {} }))
+    expect(response.status).toBe(302)
+    expect(response.headers.get('location')).toBe('/login?redirectTo=%2Fapp')
+  })
+
+  it('creates a second workspace and validates its name', async () => {
+    const carla = await signIn('Carla')
+    const empty = await respond(newWorkspaceAction({ request: formPost('/workspaces/new', { name: '   ' }, carla.cookie), params: {}, context: {} }))
+    expect(empty.status).toBe(400)
+    expect((await empty.json()).error).toBe('validation.nameRequired')
+    const tooLong = await respond(newWorkspaceAction({ request: formPost('/workspaces/new', { name: 'x'.repeat(81) }, carla.cookie), params: {}, context: {} }))
+    expect(tooLong.status).toBe(400)
+
+    const created = await respond(newWorkspaceAction({ request: formPost('/workspaces/new', { name: 'Oficina' }, carla.cookie), params: {}, context: {} }))
+    expect(created.status).toBe(302)
+    const id = /\/w\/([0-9a-f-]{36})\?notice=created/.exec(created.headers.get('location') ?? '')?.[1]
+    expect(id).toBeDefined()
+    const [membership] = await sql`select role from public.memberships where tenant_id = ${id!} and user_id = ${carla.id}`
+    expect(membership.role).toBe('owner')
+  })
+
+  it('lets owners rename and refuses writers', async () => {
+    const owner = await signIn('Dora')
+    const writer = await signIn('Enzo')
+    const workspace = await personalWorkspaceOf(owner.id)
+    await sql`insert into public.memberships (tenant_id, user_id, role) values (${workspace}, ${writer.id}, 'writer')`
+
+    const refused = await respond(settingsAction({ request: formPost(`/w/${workspace}/settings`, { name: 'Hijacked' }, writer.cookie), params: { workspaceId: workspace }, context: {} }))
+    expect(refused.status).toBe(403)
+    expect((await refused.json()).error).toBe('workspace.error.forbidden')
+
+    const renamed = await respond(settingsAction({ request: formPost(`/w/${workspace}/settings`, { name: '  Estúdio da Dora  ' }, owner.cookie), params: { workspaceId: workspace }, context: {} }))
+    expect(renamed.status).toBe(200)
+    const [row] = await sql`select name from public.tenants where id = ${workspace}`
+    expect(row.name).toBe('Estúdio da Dora')
+  })
+
+  it('saves display name and language, and rejects an unknown language', async () => {
+    const fabio = await signIn('Fabio')
+    const saved = await respond(accountAction({ request: formPost('/account', { displayName: 'Fábio M.', locale: 'en' }, fabio.cookie), params: {}, context: {} }))
+    expect(saved.status).toBe(302)
+    const [profile] = await sql`select display_name, locale from public.profiles where id = ${fabio.id}`
+    expect(profile).toEqual({ display_name: 'Fábio M.', locale: 'en' })
+    const bad = await respond(accountAction({ request: formPost('/account', { displayName: 'Fábio', locale: 'xx' }, fabio.cookie), params: {}, context: {} }))
+    expect(bad.status).toBe(400)
+  })
+})

@@ -1,0 +1,66 @@
+// The stack's Postgres serves many clients from PGlite's single backend. Each client must
+// see its own statements' results — parameterised queries outside a transaction included —
+// and a client's open transaction must not absorb another client's statements.
+import postgres from 'postgres'
+import { inject } from 'vitest'
+
+const { SUPABASE_DB_URL } = inject('stackEnv')
+
+describe('the stack’s Postgres under concurrent clients', () => {
+  it('answers every parameterised query from many connections with its own result', async () => {
+    const sql = postgres(SUPABASE_DB_URL, { prepare: false, max: 12, onnotice: () => {} })
+    try {
+      const answers = await Promise.all(
+        Array.from({ length: 300 }, (_, i) => sql<{ n: number; s: string }[]>`select ${i}::int as n, ${'v' + i}::text || '' as s`),
+      )
+      answers.forEach((rows, i) => expect(rows[0]).toEqual({ n: i, s: `v${i}` }))
+    } finally {
+      await sql.end()
+    }
+  })
+
+  it('keeps each connection’s transaction settings to itself', async () => {
+    const sql = postgres(SUPABASE_DB_URL, { prepare: false, max: 6, onnotice: () => {} })
+    try {
+      const seen = await Promise.all(
+        Array.from({ length: 30 }, (_, i) =>
+          sql.begin(async (tx) => {
+            await tx`select set_config('app.who', ${String(i)}, true)`
+            await new Promise((r) => setTimeout(r, 5))
+            const [row] = await tx<{ who: string }[]>`select current_setting('app.who') as who`
+            return row.who
+          }),
+        ),
+      )
+      expect(seen).toEqual(Array.from({ length: 30 }, (_, i) => String(i)))
+      const [outside] = await sql<{ who: string | null }[]>`select current_setting('app.who', true) as who`
+      expect(outside.who ?? '').toBe('')
+    } finally {
+      await sql.end()
+    }
+  })
+
+  it('rolls back a transaction whose client disconnects mid-way', async () => {
+    const a = postgres(SUPABASE_DB_URL, { prepare: false, max: 1, onnotice: () => {} })
+    const b = postgres(SUPABASE_DB_URL, { prepare: false, max: 1, onnotice: () => {} })
+    try {
+      await b`create table if not exists public.stack_disconnect_probe (id int)`
+      let inserted!: () => void
+      const insertedOnce = new Promise<void>((resolve) => (inserted = resolve))
+      void a
+        .begin(async (tx) => {
+          await tx`insert into public.stack_disconnect_probe values (1)`
+          inserted()
+          await new Promise(() => {}) // the client vanishes before committing
+        })
+        .catch(() => {})
+      await insertedOnce
+      await a.end({ timeout: 0 })
+      const [row] = await b<{ n: number }[]>`select count(*)::int as n from public.stack_disconnect_probe`
+      expect(row.n).toBe(0)
+    } finally {
+      await b`drop table if exists public.stack_disconnect_probe`
+      await b.end()
+    }
+  })
+})
