@@ -1,4 +1,4 @@
-import { Form, Link, NavLink } from '@remix-run/react'
+import { Form, Link, NavLink, useLocation } from '@remix-run/react'
 import type { ReactNode } from 'react'
 import type { WorkspaceSummary } from '~/modules/workspaces/workspaces.server.ts'
 import { useT } from '~/utils/i18n.ts'
@@ -14,12 +14,14 @@ type ShellProps = {
 /** The frame of every signed-in page: brand, workspace switcher, account menu. */
 export function AppShell({ user, workspaces, current, children }: ShellProps) {
   const t = useT()
+  // Re-mounting the menu on every navigation closes it once a workspace is picked.
+  const { key: locationKey } = useLocation()
   return (
     <div className="min-h-screen bg-paper">
       <header className="border-b border-slate-200 bg-white">
         <div className="mx-auto flex max-w-6xl items-center gap-4 px-6 py-3">
           <Wordmark to="/app" className="text-xl" />
-          <details className="group relative">
+          <details key={locationKey} className="group relative">
             <summary
               className="flex cursor-pointer list-none items-center gap-2 rounded-lg px-3 py-1.5 text-sm font-medium text-indigo-brand ring-1 ring-slate-200 hover:bg-slate-50"
               aria-label={t('workspace.switcher.label')}
@@ -53,7 +55,12 @@ export function AppShell({ user, workspaces, current, children }: ShellProps) {
                 {t('nav.settings')}
               </NavLink>
             ) : null}
-            <NavLink to="/account" className={({ isActive }) => `rounded-md px-3 py-1.5 ${isActive ? 'bg-slate-100 font-semibold' : 'hover:bg-slate-50'}`} title={user.email}>
+            <NavLink
+              to="/account"
+              className={({ isActive }) => `rounded-md px-3 py-1.5 ${isActive ? 'bg-slate-100 font-semibold' : 'hover:bg-slate-50'}`}
+              title={user.email}
+              aria-label={`${t('nav.account')}: ${user.displayName}`}
+            >
               {user.displayName}
             </NavLink>
             <Form method="post" action="/logout">

@@ -58,7 +58,7 @@ describe('a new writer', () => {
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Bem-vindo ao Espaço de Ana')
 
     // Language follows the user's saved choice, not the browser's.
-    await page.getByRole('link', { name: 'Ana' }).click()
+    await page.getByRole('link', { name: 'Sua conta: Ana' }).click()
     await page.getByLabel('Idioma').selectOption('en')
     await page.getByRole('button', { name: 'Salvar' }).click()
     await page.getByText('Preferences saved.').waitFor()
