@@ -4,13 +4,19 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import path from 'node:path'
 import { projectRoot } from '../../supabase/local/config.ts'
 
+/** Where tests and benchmarks build the app (see remix.config.js). */
+const TEST_BUILD_DIR = '.cache/test-build'
+const buildEnv = { FLOWSTORY_BUILD_DIR: TEST_BUILD_DIR }
+/** remix-serve closes gracefully on SIGTERM and waits for kept-alive connections. */
+const STOP_GRACE_MS = 2_000
+
 export type AppServer = { url: string; stop(): Promise<void>; output(): string }
 
 export async function startAppServer(options: { port: number; env: Record<string, string> }): Promise<AppServer> {
   const child: ChildProcess = spawn(
     process.execPath,
-    [path.join(projectRoot, 'node_modules', '@remix-run', 'serve', 'dist', 'cli.js'), path.join(projectRoot, 'build', 'index.js')],
-    { cwd: projectRoot, env: { ...process.env, ...options.env, PORT: String(options.port), NODE_ENV: 'production' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    [path.join(projectRoot, 'node_modules', '@remix-run', 'serve', 'dist', 'cli.js'), path.join(projectRoot, TEST_BUILD_DIR, 'index.js')],
+    { cwd: projectRoot, env: { ...process.env, ...options.env, ...buildEnv, PORT: String(options.port), NODE_ENV: 'production' }, stdio: ['ignore', 'pipe', 'pipe'] },
   )
   let log = ''
   child.stdout?.on('data', (d) => (log += d))
@@ -33,7 +39,11 @@ export async function startAppServer(options: { port: number; env: Record<string
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve()
-        child.once('exit', () => resolve())
+        const force = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS)
+        child.once('exit', () => {
+          clearTimeout(force)
+          resolve()
+        })
         child.kill('SIGTERM')
       }),
   }
@@ -44,7 +54,7 @@ export async function buildApp(): Promise<void> {
     const child = spawn(process.execPath, [path.join(projectRoot, 'node_modules', '@remix-run', 'dev', 'dist', 'cli.js'), 'build'], {
       cwd: projectRoot,
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, NODE_ENV: 'production' },
+      env: { ...process.env, ...buildEnv, NODE_ENV: 'production' },
     })
     let log = ''
     child.stdout.on('data', (d) => (log += d))
