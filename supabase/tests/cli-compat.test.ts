@@ -13,6 +13,7 @@ import { startStack, type RunningStack } from '../local/start.ts'
 import { freePort } from '../../tests/setup/test-stack.ts'
 
 const MIGRATIONS_DIR = path.join(projectRoot, 'supabase', 'migrations')
+const PROJECT_SUPABASE_DIR = path.join(projectRoot, 'supabase')
 const SUPABASE_CLI = path.join(projectRoot, 'node_modules', '.bin', 'supabase')
 
 type CliRun = { code: number; output: string }
@@ -100,17 +101,17 @@ describe('Supabase CLI compatibility', () => {
     dbUrl = `postgresql://postgres:postgres@127.0.0.1:${stack.config.dbPort}/postgres?sslmode=disable`
     db = postgres(stack.urls.dbUrl, { prepare: false, max: 1, onnotice: () => {} })
 
-    // A scratch project holding a copy of our migrations, so the CLI's working files
-    // (supabase/.temp) stay out of the repository. Its config.toml is the minimal one
-    // `db push --db-url` needs: the project's own config also describes Auth, email
-    // templates and the rest of a full local stack, none of which db push reads.
+    // A scratch project holding a copy of our migrations, config.toml and email templates,
+    // so the CLI's working files (supabase/.temp) stay out of the repository — and the CLI
+    // proves it accepts our config.toml as its own format.
     migrationFiles = (await fs.readdir(MIGRATIONS_DIR)).filter((name) => name.endsWith('.sql')).sort()
     project = path.join(scratch, 'project')
     home = path.join(scratch, 'home')
     await fs.mkdir(path.join(project, 'supabase'), { recursive: true })
     await fs.mkdir(home)
     await fs.cp(MIGRATIONS_DIR, path.join(project, 'supabase', 'migrations'), { recursive: true })
-    await fs.writeFile(path.join(project, 'supabase', 'config.toml'), 'project_id = "flowstory-cli-compat"\n')
+    await fs.cp(path.join(PROJECT_SUPABASE_DIR, 'config.toml'), path.join(project, 'supabase', 'config.toml'))
+    await fs.cp(path.join(PROJECT_SUPABASE_DIR, 'templates'), path.join(project, 'supabase', 'templates'), { recursive: true })
 
     const [before] = await db`select to_regclass('public.tenants') as tenants, to_regprocedure('auth.uid()') as uid`
     if (before.tenants !== null || before.uid === null) {

@@ -4,27 +4,8 @@ import os from 'node:os'
 import path from 'node:path'
 import { parseGoDuration } from './go-duration.ts'
 import { loadAuthSettings } from './settings.ts'
-import { parseTomlSubset } from './toml-subset.ts'
 
-describe('config.toml reader', () => {
-  it('reads tables, strings, numbers, booleans and arrays, ignoring comments', () => {
-    const tables = parseTomlSubset(`
-# comment
-[auth]
-site_url = "http://localhost:3000" # trailing comment
-jwt_expiry = 3600
-enable_signup = true
-additional_redirect_urls = ["http://a.test/**", 'http://b.test#x']
-[auth.email.template.invite]
-subject = "Você foi convidado # not a comment"
-`)
-    expect(tables.get('auth')?.get('site_url')).toBe('http://localhost:3000')
-    expect(tables.get('auth')?.get('jwt_expiry')).toBe(3600)
-    expect(tables.get('auth')?.get('enable_signup')).toBe(true)
-    expect(tables.get('auth')?.get('additional_redirect_urls')).toEqual(['http://a.test/**', 'http://b.test#x'])
-    expect(tables.get('auth.email.template.invite')?.get('subject')).toBe('Você foi convidado # not a comment')
-  })
-
+describe('Auth settings from config.toml', () => {
   it('parses Go durations', () => {
     expect(parseGoDuration('1s')).toBe(1000)
     expect(parseGoDuration('1h30m')).toBe(5_400_000)

@@ -2,11 +2,10 @@
 // start-up with the same defaults the Supabase CLI applies. The stack's own site URL
 // (StackConfig.siteUrl) wins over config.toml's site_url because tests run the app on
 // other ports than 3000.
-import fs from 'node:fs'
 import path from 'node:path'
 import { projectRoot } from '../config.ts'
+import { DEFAULT_CONFIG_FILE, readConfigToml, tableAt, tableReader } from '../project-config.ts'
 import { parseGoDuration } from './go-duration.ts'
-import { parseTomlSubset, type TomlTables, type TomlValue } from './toml-subset.ts'
 
 export const EMAIL_TEMPLATE_KINDS = ['confirmation', 'magic_link', 'recovery', 'invite', 'email_change'] as const
 export type EmailTemplateKind = (typeof EMAIL_TEMPLATE_KINDS)[number]
@@ -50,17 +49,12 @@ const REQUIREMENT_SETS: Record<string, string[]> = {
   lower_upper_letters_digits_symbols: [LOWER, UPPER, DIGITS, SYMBOLS],
 }
 
-export function loadAuthSettings(siteUrl: string, configFile = path.join(projectRoot, 'supabase', 'config.toml')): AuthSettings {
-  let tables: TomlTables
-  try {
-    tables = parseTomlSubset(fs.readFileSync(configFile, 'utf8'))
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
-    tables = new Map()
-  }
-  const auth = reader(tables, 'auth')
-  const email = reader(tables, 'auth.email')
-  const sms = reader(tables, 'auth.sms')
+export function loadAuthSettings(siteUrl: string, configFile = DEFAULT_CONFIG_FILE): AuthSettings {
+  const toml = readConfigToml(configFile)
+  const reader = (name: string) => tableReader(tableAt(toml, name))
+  const auth = reader('auth')
+  const email = reader('auth.email')
+  const sms = reader('auth.sms')
   const requirements = auth.string('password_requirements', '')
   const requiredCharacterSets = REQUIREMENT_SETS[requirements]
   if (!requiredCharacterSets) {
@@ -70,7 +64,7 @@ export function loadAuthSettings(siteUrl: string, configFile = path.join(project
   if (maxFrequency === null) throw new Error('supabase/config.toml: [auth.email] max_frequency must be a duration such as "1s" or "1m"')
   const templates = {} as Record<EmailTemplateKind, EmailTemplateSetting>
   for (const kind of EMAIL_TEMPLATE_KINDS) {
-    const template = reader(tables, `auth.email.template.${kind}`)
+    const template = reader(`auth.email.template.${kind}`)
     const contentPath = template.string('content_path', '')
     templates[kind] = {
       subject: template.string('subject', '') || null,
@@ -97,27 +91,5 @@ export function loadAuthSettings(siteUrl: string, configFile = path.join(project
     otpExpirySeconds: email.number('otp_expiry', 3600),
     flowStateExpirySeconds: 300,
     templates,
-  }
-}
-
-function reader(tables: TomlTables, name: string) {
-  const table = tables.get(name) ?? new Map<string, TomlValue>()
-  return {
-    string: (key: string, fallback: string) => {
-      const value = table.get(key)
-      return typeof value === 'string' ? value : fallback
-    },
-    number: (key: string, fallback: number) => {
-      const value = table.get(key)
-      return typeof value === 'number' ? value : fallback
-    },
-    boolean: (key: string, fallback: boolean) => {
-      const value = table.get(key)
-      return typeof value === 'boolean' ? value : fallback
-    },
-    strings: (key: string) => {
-      const value = table.get(key)
-      return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []
-    },
   }
 }

@@ -10,7 +10,7 @@ import { json } from '../http.ts'
 import type { ServiceContext, StackService } from '../service.ts'
 import { readEnvFile } from './env-file.ts'
 import { createJwtGate } from './jwt-gate.ts'
-import { DEFAULT_CONFIG_FILE, readProjectConfig } from './project-config.ts'
+import { DEFAULT_CONFIG_FILE, readProjectConfig } from '../project-config.ts'
 import { createWorkerPool } from './workers.ts'
 
 const PREFIX = '/functions/v1'
