@@ -23,11 +23,11 @@ export function AppShell({ user, workspaces, current, children }: ShellProps) {
           <Wordmark to="/app" className="text-xl" />
           <details key={locationKey} className="group relative">
             <summary
-              className="flex cursor-pointer list-none items-center gap-2 rounded-lg px-3 py-1.5 text-sm font-medium text-indigo-brand ring-1 ring-slate-200 hover:bg-slate-50"
+              className="flex cursor-pointer list-none items-center gap-2 rounded-lg [&::-webkit-details-marker]:hidden px-3 py-1.5 text-sm font-medium text-indigo-brand ring-1 ring-slate-200 hover:bg-slate-50"
               aria-label={t('workspace.switcher.label')}
             >
               <span className="max-w-[16rem] truncate">{current?.name ?? t('nav.workspaces')}</span>
-              <span aria-hidden className="text-slate-400 transition group-open:rotate-180">▾</span>
+              <span aria-hidden className="inline-block text-slate-400 transition group-open:rotate-180">▾</span>
             </summary>
             <div className="absolute left-0 z-20 mt-2 w-72 rounded-xl bg-white p-2 shadow-lg ring-1 ring-slate-200">
               <p className="px-2 pb-1 pt-1 text-xs font-semibold uppercase tracking-wide text-slate-400">{t('nav.workspaces')}</p>

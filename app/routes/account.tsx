@@ -66,7 +66,7 @@ export default function Account() {
               id="locale"
               name="locale"
               defaultValue={locale ?? ''}
-              className="mt-1 block w-full rounded-lg border-0 px-3 py-2.5 shadow-sm ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-violet-brand"
+              className="mt-1 block w-full rounded-lg border-0 bg-white px-3 py-2.5 shadow-sm ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-violet-brand"
             >
               <option value="">{t('account.languageBrowser')}</option>
               {LOCALES.map((l) => (

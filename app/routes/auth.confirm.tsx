@@ -7,7 +7,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-
 import type { EmailOtpType } from '@supabase/supabase-js'
 import { z } from 'zod'
 import { AuthLayout } from '~/components/auth-layout.tsx'
-import { Button } from '~/components/ui/button.tsx'
+import { Button, buttonClass } from '~/components/ui/button.tsx'
 import { Notice } from '~/components/ui/notice.tsx'
 import { describeAuthError } from '~/modules/auth/auth-errors.ts'
 import { getRequestAuth } from '~/utils/auth.server.ts'
@@ -62,11 +62,11 @@ export default function ConfirmLink() {
       {result?.error ? (
         <div className="space-y-4">
           <Notice tone="error">{t(result.error)}</Notice>
-          <div className="flex gap-4 text-sm">
-            <Link to="/login" className="font-semibold text-violet-brand hover:underline">
+          <div className="flex flex-col gap-2">
+            <Link to="/login" className={buttonClass('secondary', 'w-full')}>
               {t('auth.login.magicTitle')}
             </Link>
-            <Link to="/forgot-password" className="font-semibold text-violet-brand hover:underline">
+            <Link to="/forgot-password" className={buttonClass('ghost', 'w-full')}>
               {t('auth.login.forgot')}
             </Link>
           </div>

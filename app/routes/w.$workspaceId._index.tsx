@@ -35,9 +35,9 @@ export default function WorkspaceHome() {
       {notice ? <Notice tone="success">{t(notice)}</Notice> : null}
       <div>
         <p className="text-sm font-medium text-violet-brand">{workspace.personal ? t('workspace.home.personal') : t('workspace.home.shared')}</p>
-        <h1 className="mt-1 font-serif text-3xl font-semibold text-indigo-brand">{t('workspace.home.welcome', { name: workspace.name })}</h1>
+        <h1 className="mt-1 font-serif text-3xl font-semibold text-indigo-brand">{workspace.name}</h1>
         <p className="mt-2 text-sm text-slate-600">
-          {t('workspace.home.role', { role: t(`workspace.role.${workspace.role}`) })} · {t('workspace.plan', { plan: workspace.plan })}
+          {t('workspace.home.role', { role: t(`workspace.role.${workspace.role}`) })} · {t('workspace.plan', { plan: t(`workspace.plan.${workspace.plan}`) })}
         </p>
       </div>
       <div className="grid gap-6 lg:grid-cols-3">

@@ -15,7 +15,7 @@ describe('message catalogue', () => {
   })
 
   it('fills placeholders', () => {
-    expect(translator('en')('workspace.home.welcome', { name: 'Capitu' })).toBe('Welcome to Capitu')
+    expect(translator('en')('workspace.plan', { plan: 'Free' })).toBe('Plan: Free')
     expect(translator('pt-BR')('auth.passwordHint', { min: 8 })).toBe('Pelo menos 8 caracteres.')
   })
 })

@@ -3,7 +3,9 @@
 // - a client's messages run as whole units: everything up to Sync (extended protocol) or a
 //   Query (simple protocol), so two clients' Parse/Bind/Execute never interleave on the
 //   shared unnamed statement and portal;
-// - while a client has a transaction open, only that client's units run;
+// - while a client has a transaction open, or is between a Flush and its Sync (postgres.js
+//   sends Parse/Describe/Flush, waits for the types, then Bind/Execute/Sync), only that
+//   client's units run;
 // - a client that disconnects inside a transaction has it rolled back.
 // (pglite-socket queues single messages, which lets extended-protocol steps interleave.)
 import net from 'node:net'
@@ -16,6 +18,8 @@ const PROTOCOL_3 = 196608
 
 /** Message types after which the client waits for an answer. */
 const UNIT_END = new Set(['S', 'Q', 'H', 'c', 'f'].map((c) => c.charCodeAt(0)))
+/** Message types after which the backend is back to idle (ReadyForQuery follows). */
+const READY_AFTER = new Set(['S', 'Q'].map((c) => c.charCodeAt(0)))
 const TERMINATE = 'X'.charCodeAt(0)
 
 function simpleQuery(text: string): Uint8Array {
@@ -27,8 +31,10 @@ function simpleQuery(text: string): Uint8Array {
   return new Uint8Array(message)
 }
 
-type Client = { id: number; socket: net.Socket; closed: boolean }
-type Unit = { client: Client; bytes: Uint8Array }
+const SYNC = new Uint8Array([0x53, 0, 0, 0, 4])
+
+type Client = { id: number; socket: net.Socket; closed: boolean; midExtendedQuery: boolean }
+type Unit = { client: Client; bytes: Uint8Array; endsReady: boolean }
 
 class Scheduler {
   private queue: Unit[] = []
@@ -47,10 +53,14 @@ class Scheduler {
   async release(client: Client) {
     this.queue = this.queue.filter((u) => u.client !== client)
     if (this.owner === client) {
-      // Raw protocol, as for every unit: db.exec would wait on the mutex held here.
+      // Raw protocol, as for every unit: db.exec would wait on the mutex held here. A Sync
+      // first ends an extended query the client left open (after an error the backend
+      // would otherwise skip every message until one arrives).
       await this.db.runExclusive(async () => {
+        if (client.midExtendedQuery) await this.db.execProtocolRawStream(SYNC, { onRawData: () => {} })
         if (this.db.isInTransaction()) await this.db.execProtocolRawStream(simpleQuery('rollback'), { onRawData: () => {} })
       })
+      client.midExtendedQuery = false
       this.owner = null
     }
     void this.pump()
@@ -71,7 +81,7 @@ class Scheduler {
     }
   }
 
-  private async execute({ client, bytes }: Unit) {
+  private async execute({ client, bytes, endsReady }: Unit) {
     try {
       await this.db.runExclusive(() =>
         this.db.execProtocolRawStream(bytes, {
@@ -84,7 +94,8 @@ class Scheduler {
       console.error(`[db] client #${client.id}: protocol failure, closing the connection:`, error)
       client.socket.destroy()
     }
-    this.owner = this.db.isInTransaction() ? client : null
+    client.midExtendedQuery = !endsReady
+    this.owner = this.db.isInTransaction() || client.midExtendedQuery ? client : null
     if (client.closed && this.owner === client) await this.release(client)
   }
 }
@@ -96,7 +107,7 @@ export async function serveWireProtocol(db: PGlite, host: string, port: number):
   const sockets = new Set<net.Socket>()
   let nextId = 1
   const server = net.createServer((socket) => {
-    const client: Client = { id: nextId++, socket, closed: false }
+    const client: Client = { id: nextId++, socket, closed: false, midExtendedQuery: false }
     sockets.add(socket)
     socket.setNoDelay(true)
     let buffer: Buffer = Buffer.alloc(0)
@@ -128,7 +139,7 @@ export async function serveWireProtocol(db: PGlite, host: string, port: number):
             return
           } else if (code === PROTOCOL_3) {
             started = true
-            scheduler.submit({ client, bytes: new Uint8Array(message) })
+            scheduler.submit({ client, bytes: new Uint8Array(message), endsReady: true })
           } else {
             socket.destroy()
             return
@@ -147,7 +158,7 @@ export async function serveWireProtocol(db: PGlite, host: string, port: number):
         }
         pending.push(message)
         if (UNIT_END.has(type)) {
-          scheduler.submit({ client, bytes: new Uint8Array(Buffer.concat(pending)) })
+          scheduler.submit({ client, bytes: new Uint8Array(Buffer.concat(pending)), endsReady: READY_AFTER.has(type) })
           pending = []
         }
       }

@@ -42,7 +42,7 @@ describe('a new writer', () => {
     await page.goto(link)
     await page.getByRole('button', { name: 'Continuar' }).click()
     await page.waitForURL(/\/w\/[0-9a-f-]{36}/)
-    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Bem-vindo ao Espaço de Ana')
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Espaço de Ana')
     const personalUrl = page.url()
 
     // A second workspace, then back to the personal one through the switcher.
@@ -51,11 +51,11 @@ describe('a new writer', () => {
     await page.getByLabel('Nome do espaço').fill('Oficina de Contos')
     await page.getByRole('button', { name: 'Criar espaço' }).click()
     await page.getByText('Espaço criado. Bom trabalho!').waitFor()
-    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Bem-vindo ao Oficina de Contos')
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Oficina de Contos')
     await page.getByLabel('Trocar de espaço').click()
     await page.getByRole('link', { name: 'Espaço de Ana' }).click()
     await page.waitForURL(personalUrl)
-    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Bem-vindo ao Espaço de Ana')
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Espaço de Ana')
 
     // Language follows the user's saved choice, not the browser's.
     await page.getByRole('link', { name: 'Sua conta: Ana' }).click()
@@ -76,6 +76,6 @@ describe('a new writer', () => {
     await page.getByRole('button', { name: 'Sign in', exact: true }).click()
     // Back where the writer was last: the personal workspace.
     await page.waitForURL(personalUrl)
-    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe("Welcome to Espaço de Ana")
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Espaço de Ana')
   })
 })

@@ -19,7 +19,10 @@ export function LanguageSwitcher() {
           aria-pressed={locale === current}
           className={`rounded-md px-2 py-1 ${locale === current ? 'bg-indigo-brand text-white' : 'text-indigo-brand hover:bg-slate-100'}`}
         >
-          {t(`lang.${locale}`)}
+          <span className="sm:hidden" aria-hidden>
+            {t(`lang.short.${locale}`)}
+          </span>
+          <span className="sr-only sm:not-sr-only">{t(`lang.${locale}`)}</span>
         </button>
       ))}
     </Form>

@@ -2,7 +2,8 @@
 import type { Tx } from '~/utils/db.server.ts'
 import type { Role } from './schema.ts'
 
-export type WorkspaceSummary = { id: string; name: string; personal: boolean; plan: string; role: Role }
+export type Plan = 'free' | 'pro' | 'team'
+export type WorkspaceSummary = { id: string; name: string; personal: boolean; plan: Plan; role: Role }
 export type Member = { userId: string; displayName: string; role: Role }
 
 export async function listWorkspaces({ tx }: { tx: Tx }): Promise<WorkspaceSummary[]> {
