@@ -2,9 +2,13 @@
 // the local stack: messages they can act on, the right status, nothing half-created.
 import postgres from 'postgres'
 import { inject } from 'vitest'
-import { cookiesFrom, createConfirmedUser, formPost, respond } from '../../tests/helpers/app-requests.ts'
+import { cookiesFrom, createConfirmedUser, formPost, get, respond } from '../../tests/helpers/app-requests.ts'
+import { waitForEmailLink } from '../../tests/helpers/mailbox.ts'
+import { loader as appLoader } from './app.tsx'
 import { action as confirmAction } from './auth.confirm.tsx'
+import { action as forgotAction } from './forgot-password.tsx'
 import { action as localeAction } from './locale.tsx'
+import { action as resetAction } from './reset-password.tsx'
 import { action as loginAction } from './login.tsx'
 import { action as signupAction } from './signup.tsx'
 
@@ -101,5 +105,52 @@ describe('language switch', () => {
     expect(cookiesFrom(ok)).toContain('flowstory_lang=')
     const bad = await respond(localeAction({ request: formPost('/locale', { locale: 'klingon' }), params: {}, context: {} }))
     expect(bad.status).toBe(400)
+  })
+})
+
+describe('email journeys', () => {
+  const linkParams = (link: string) => Object.fromEntries(new URL(link).searchParams) as { token_hash: string; type: string }
+
+  it('signs a writer in with a magic link', async () => {
+    const user = await createConfirmedUser(env, 'Gil')
+    const sent = await respond(loginAction({ request: formPost('/login', { intent: 'magic', email: user.email }), params: {}, context: {} }))
+    expect(sent.status).toBe(200)
+    const link = await waitForEmailLink(env.MAILPIT_URL, user.email, /\/auth\/confirm\?token_hash=.*type=magiclink/)
+    const confirmed = await respond(confirmAction({ request: formPost('/auth/confirm', linkParams(link)), params: {}, context: {} }))
+    expect(confirmed.status).toBe(302)
+    expect(confirmed.headers.get('location')).toBe('/app')
+    const home = await respond(appLoader({ request: get('/app', cookiesFrom(confirmed)), params: {}, context: {} }))
+    expect(home.headers.get('location')).toMatch(/^\/w\/[0-9a-f-]{36}$/)
+    // The same link cannot be used twice.
+    const reused = await respond(confirmAction({ request: formPost('/auth/confirm', linkParams(link)), params: {}, context: {} }))
+    expect(reused.status).toBe(400)
+    expect((await reused.json()).error).toBe('auth.error.linkExpired')
+  })
+
+  it('resets a forgotten password through the emailed link', async () => {
+    const user = await createConfirmedUser(env, 'Hana')
+    const sent = await respond(forgotAction({ request: formPost('/forgot-password', { email: user.email }), params: {}, context: {} }))
+    expect(sent.status).toBe(200)
+    const link = await waitForEmailLink(env.MAILPIT_URL, user.email, /\/auth\/confirm\?token_hash=.*type=recovery/)
+    const confirmed = await respond(confirmAction({ request: formPost('/auth/confirm', linkParams(link)), params: {}, context: {} }))
+    expect(confirmed.headers.get('location')).toBe('/reset-password')
+    const cookie = cookiesFrom(confirmed)
+
+    const tooShort = await respond(resetAction({ request: formPost('/reset-password', { password: 'short' }, cookie), params: {}, context: {} }))
+    expect(tooShort.status).toBe(400)
+    const changed = await respond(resetAction({ request: formPost('/reset-password', { password: 'a brand new password' }, cookie), params: {}, context: {} }))
+    expect(changed.status).toBe(302)
+    expect(changed.headers.get('location')).toBe('/app?notice=passwordChanged')
+
+    const oldPassword = await respond(loginAction({ request: formPost('/login', { intent: 'password', email: user.email, password: user.password }), params: {}, context: {} }))
+    expect(oldPassword.status).toBe(400)
+    const newPassword = await respond(loginAction({ request: formPost('/login', { intent: 'password', email: user.email, password: 'a brand new password' }), params: {}, context: {} }))
+    expect(newPassword.status).toBe(302)
+  })
+
+  it('asks for a session before setting a new password', async () => {
+    const response = await respond(resetAction({ request: formPost('/reset-password', { password: 'a brand new password' }), params: {}, context: {} }))
+    expect(response.status).toBe(302)
+    expect(response.headers.get('location')).toBe('/login?redirectTo=%2Freset-password')
   })
 })

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { inject } from 'vitest'
 import { CHROMIUM_ARGS } from '../setup/chromium.ts'
-import { waitForEmailLink } from './mailbox.ts'
+import { waitForEmailLink } from '../helpers/mailbox.ts'
 
 const { appUrl, mailUrl, chromium: executablePath } = inject('e2e')
 let browser: Browser
