@@ -9,6 +9,7 @@ const pages: Record<number, { title: MessageKey; body: MessageKey }> = {
   404: { title: 'error.notFound.title', body: 'error.notFound.body' },
   403: { title: 'error.forbidden.title', body: 'error.forbidden.body' },
   400: { title: 'error.badRequest.title', body: 'error.badRequest.body' },
+  409: { title: 'error.conflict.title', body: 'error.conflict.body' },
   413: { title: 'error.tooLarge.title', body: 'error.tooLarge.body' },
   415: { title: 'error.badRequest.title', body: 'error.badRequest.body' },
 }

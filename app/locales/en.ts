@@ -136,6 +136,8 @@ export const en: Record<MessageKey, string> = {
   'error.tooLarge.title': 'Too large',
   'error.tooLarge.body': 'What you sent is over this page’s limit. Make it smaller and try again.',
   'error.badRequest.body': 'We could not understand what was sent. Reload the page and try again.',
+  'error.conflict.title': 'Something changed meanwhile',
+  'error.conflict.body': 'This was changed by something else while you were working. Reload the page and try again.',
   'error.generic.title': 'Something went wrong',
   'error.generic.body': 'We had a problem opening this page. Your writing is safe. Please try again in a moment.',
   'error.backHome': 'Back to home',

@@ -136,6 +136,8 @@ export const ptBR = {
   'error.tooLarge.title': 'Envio grande demais',
   'error.tooLarge.body': 'O que você enviou passa do limite desta página. Reduza o conteúdo e tente de novo.',
   'error.badRequest.body': 'Não conseguimos entender o que foi enviado. Recarregue a página e tente de novo.',
+  'error.conflict.title': 'Algo mudou enquanto isso',
+  'error.conflict.body': 'Isto foi alterado por outra ação enquanto você trabalhava. Recarregue a página e tente de novo.',
   'error.generic.title': 'Algo deu errado',
   'error.generic.body': 'Tivemos um problema ao abrir esta página. Seu texto está a salvo. Tente de novo em instantes.',
   'error.backHome': 'Voltar ao início',

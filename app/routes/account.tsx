@@ -14,7 +14,8 @@ import { readFormData } from '~/utils/form-data.server.ts'
 import { withUser } from '~/utils/db.server.ts'
 import { parseForm } from '~/utils/forms.ts'
 import { LOCALES, useT } from '~/utils/i18n.ts'
-import { localeCookie } from '~/utils/locale.server.ts'
+import { syncEmailPreferences } from '~/modules/auth/email-preferences.server.ts'
+import { localeCookie, resolveLocale } from '~/utils/locale.server.ts'
 import { loadShell } from '~/utils/shell.server.ts'
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -24,10 +25,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const { claims, headers } = await requireUser(request)
+  const { claims, headers, supabase } = await requireUser(request)
   const form = parseForm(AccountFormSchema, await readFormData(request))
   if (!form.ok) return json({ fieldErrors: form.fieldErrors }, { status: 400, headers })
   await withUser(claims, (tx) => updateOwnProfile({ tx, displayName: form.data.displayName, locale: form.data.locale }))
+  await syncEmailPreferences(supabase, { display_name: form.data.displayName, locale: form.data.locale ?? (await resolveLocale(request)) })
   // Keep the visitor cookie in step so signed-out pages speak the same language.
   headers.append('Set-Cookie', await localeCookie.serialize(form.data.locale ?? '', form.data.locale ? undefined : { maxAge: 0 }))
   throw redirect('/account?notice=saved', { headers })

@@ -83,6 +83,19 @@ describe('sign-in', () => {
   })
 })
 
+describe('forms from other sites', () => {
+  it('refuses a sign-in posted from another origin, and accepts the app’s own', async () => {
+    const user = await createConfirmedUser(env, 'Ivo')
+    const fields = { intent: 'password', email: user.email, password: user.password }
+    const crossSite = formPost('/login', fields)
+    crossSite.headers.set('origin', 'https://evil.example')
+    expect((await respond(loginAction({ request: crossSite, params: {}, context: {} }))).status).toBe(403)
+    const sameSite = formPost('/login', fields)
+    sameSite.headers.set('origin', 'http://localhost:3000')
+    expect((await respond(loginAction({ request: sameSite, params: {}, context: {} }))).status).toBe(302)
+  })
+})
+
 describe('email links', () => {
   it('explains that a bad or used link has expired', async () => {
     const response = await respond(confirmAction({ request: formPost('/auth/confirm', { token_hash: 'f'.repeat(56), type: 'signup' }), params: {}, context: {} }))

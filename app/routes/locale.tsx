@@ -3,6 +3,7 @@
 import type { ActionFunctionArgs } from '@remix-run/node'
 import { json, redirect } from '@remix-run/node'
 import { z } from 'zod'
+import { syncEmailPreferences } from '~/modules/auth/email-preferences.server.ts'
 import { setOwnLocale } from '~/modules/profiles/profiles.server.ts'
 import { getRequestAuth, safeRedirectPath } from '~/utils/auth.server.ts'
 import { readFormData } from '~/utils/form-data.server.ts'
@@ -23,6 +24,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const auth = await getRequestAuth(request)
   if (auth.claims) {
     await withUser(auth.claims, (tx) => setOwnLocale({ tx, locale }))
+    await syncEmailPreferences(auth.supabase, { locale })
   }
   auth.headers.append('Set-Cookie', await localeCookie.serialize(locale))
   return redirect(safeRedirectPath(redirectTo, '/'), { headers: auth.headers })

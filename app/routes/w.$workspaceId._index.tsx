@@ -3,6 +3,7 @@ import { json } from '@remix-run/node'
 import { useLoaderData, useRouteLoaderData, useSearchParams } from '@remix-run/react'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { Notice } from '~/components/ui/notice.tsx'
+import { WorkspaceIdSchema } from '~/modules/workspaces/schema.ts'
 import { listMembers } from '~/modules/workspaces/workspaces.server.ts'
 import { requireUser } from '~/utils/auth.server.ts'
 import { withUser } from '~/utils/db.server.ts'
@@ -16,9 +17,10 @@ const NOTICES: Record<string, MessageKey> = {
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { claims, headers } = await requireUser(request)
-  const workspaceId = params.workspaceId ?? ''
-  // The parent route already proved membership; RLS returns nothing otherwise.
-  const members = await withUser(claims, (tx) => listMembers({ tx, workspaceId }))
+  const workspaceId = WorkspaceIdSchema.safeParse(params.workspaceId)
+  if (!workspaceId.success) throw new Response('Not found', { status: 404, headers })
+  // RLS returns no members of a workspace the caller does not belong to.
+  const members = await withUser(claims, (tx) => listMembers({ tx, workspaceId: workspaceId.data }))
   return json({ members }, { headers })
 }
 

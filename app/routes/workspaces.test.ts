@@ -3,10 +3,12 @@
 import postgres from 'postgres'
 import { inject } from 'vitest'
 import { cookiesFrom, createConfirmedUser, formPost, get, respond } from '../../tests/helpers/app-requests.ts'
+import { waitForEmail } from '../../tests/helpers/mailbox.ts'
 import { action as accountAction } from './account.tsx'
 import { loader as appLoader } from './app.tsx'
 import { action as loginAction } from './login.tsx'
 import { action as settingsAction } from './w.$workspaceId.settings.tsx'
+import { loader as homeLoader } from './w.$workspaceId._index.tsx'
 import { loader as workspaceLoader } from './w.$workspaceId.tsx'
 import { action as newWorkspaceAction } from './workspaces.new.tsx'
 
@@ -46,6 +48,26 @@ describe('workspaces in the app', () => {
     expect(malformed.status).toBe(404)
   })
 
+  it('answers a malformed workspace id on the home page with 404', async () => {
+    const ana = await signIn('Ana')
+    const response = await respond(homeLoader({ request: get('/w/nope', ana.cookie), params: { workspaceId: 'nope' }, context: {} }))
+    expect(response.status).toBe(404)
+  })
+
+  it('answers with a conflict, not a crash, when the account was deleted meanwhile', async () => {
+    const gone = await signIn('Gone')
+    const deleted = await fetch(`${env.SUPABASE_URL}/auth/v1/admin/users/${gone.id}`, {
+      method: 'DELETE',
+      headers: { apikey: env.SUPABASE_SERVICE_ROLE_KEY, authorization: `Bearer ${env.SUPABASE_SERVICE_ROLE_KEY}` },
+    })
+    expect(deleted.status).toBe(200)
+    const response = await respond(newWorkspaceAction({ request: formPost('/workspaces/new', { name: 'Orphan' }, gone.cookie), params: {}, context: {} }))
+    expect(response.status).toBe(409)
+    expect((await response.json()).error).toBe('error.conflict.body')
+    const [row] = await sql`select count(*)::int as n from public.tenants where name = 'Orphan'`
+    expect(row.n).toBe(0)
+  })
+
   it('sends signed-out visitors to sign in and back', async () => {
     const response = await respond(appLoader({ request: get('/app'), params: {}, context: {} }))
     expect(response.status).toBe(302)
@@ -82,6 +104,16 @@ describe('workspaces in the app', () => {
     expect(renamed.status).toBe(200)
     const [row] = await sql`select name from public.tenants where id = ${workspace}`
     expect(row.name).toBe('Estúdio da Dora')
+  })
+
+  it('writes emails in the writer’s chosen language, greeting them by name', async () => {
+    const julia = await signIn('Julia')
+    const saved = await respond(accountAction({ request: formPost('/account', { displayName: 'Júlia', locale: 'en' }, julia.cookie), params: {}, context: {} }))
+    expect(saved.status).toBe(302)
+    await respond(loginAction({ request: formPost('/login', { intent: 'magic', email: julia.email }), params: {}, context: {} }))
+    const email = await waitForEmail(env.MAILPIT_URL, julia.email, (e) => e.HTML.includes('type=magiclink'))
+    expect(email.HTML).toContain('Júlia')
+    expect(email.Text).toMatch(/sign in/i)
   })
 
   it('saves display name and language, and rejects an unknown language', async () => {

@@ -39,8 +39,16 @@ export async function requireUser(request: Request): Promise<SignedIn> {
   return auth as SignedIn
 }
 
-/** Only same-site paths are followed after sign-in, so links cannot bounce users elsewhere. */
+const SAME_SITE_BASE = 'http://flowstory.invalid'
+
+/**
+ * Only same-site paths are followed after sign-in, so links cannot bounce users elsewhere.
+ * Control characters and backslashes are refused outright: browsers drop tabs and newlines
+ * from URLs, which would turn `/\t/evil.example` into `//evil.example`.
+ */
 export function safeRedirectPath(value: FormDataEntryValue | string | null | undefined, fallback = '/app'): string {
-  if (typeof value !== 'string' || !value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return fallback
-  return value
+  if (typeof value !== 'string' || !value.startsWith('/') || /[\u0000-\u001f\u007f\\]/.test(value)) return fallback
+  const resolved = new URL(value, SAME_SITE_BASE)
+  if (resolved.origin !== SAME_SITE_BASE) return fallback
+  return `${resolved.pathname}${resolved.search}${resolved.hash}`
 }

@@ -5,6 +5,7 @@ export const FORM_BODY_LIMIT = 64 * 1024
 const FORM_TYPES = ['application/x-www-form-urlencoded', 'multipart/form-data']
 
 export async function readFormData(request: Request, limit = FORM_BODY_LIMIT): Promise<FormData> {
+  refuseCrossSiteForm(request)
   const type = (request.headers.get('content-type') ?? '').toLowerCase()
   if (!FORM_TYPES.some((t) => type.startsWith(t))) {
     throw new Response('This address accepts form submissions from its page only.', { status: 415 })
@@ -29,6 +30,26 @@ export async function readFormData(request: Request, limit = FORM_BODY_LIMIT): P
     return await new Response(new Uint8Array(Buffer.concat(chunks)), { headers: { 'content-type': type } }).formData()
   } catch {
     throw new Response('The form could not be read. Reload the page and try again.', { status: 400 })
+  }
+}
+
+/**
+ * Browsers send Origin with every form post; one from another site (or the opaque "null")
+ * is refused, so no other page can post as the user — or sign them into someone else's
+ * account through the login form, which needs no cookie.
+ */
+function refuseCrossSiteForm(request: Request) {
+  const origin = request.headers.get('origin')
+  if (origin === null) return
+  const ownHosts = [new URL(request.url).host, request.headers.get('host'), request.headers.get('x-forwarded-host')]
+  let host: string | null = null
+  try {
+    host = origin === 'null' ? null : new URL(origin).host
+  } catch {
+    host = null
+  }
+  if (!host || !ownHosts.includes(host)) {
+    throw new Response('Forms are only accepted from FlowStory’s own pages.', { status: 403 })
   }
 }
 

@@ -12,6 +12,8 @@ export function createSupabaseServerClient(request: Request, headers: Headers = 
       },
     },
     auth: { flowType: 'pkce' },
+    // Only the server reads the session, so scripts in the page never need the cookies.
+    cookieOptions: { httpOnly: true, secure: process.env.NODE_ENV === 'production', sameSite: 'lax', path: '/' },
   })
   return { supabase, headers }
 }

@@ -1,8 +1,12 @@
 // The stack's Postgres serves many clients from PGlite's single backend. Each client must
 // see its own statements' results — parameterised queries outside a transaction included —
 // and a client's open transaction must not absorb another client's statements.
+import fs from 'node:fs/promises'
+import net from 'node:net'
+import path from 'node:path'
 import postgres from 'postgres'
 import { inject } from 'vitest'
+import { projectRoot } from './config.ts'
 
 const { SUPABASE_DB_URL } = inject('stackEnv')
 
@@ -65,6 +69,40 @@ describe('the stack’s Postgres under concurrent clients', () => {
     } finally {
       await b`drop table if exists public.stack_disconnect_probe`
       await b.end()
+    }
+  })
+
+  it('drops a client that sends a malformed packet and keeps serving the others', async () => {
+    const { hostname, port } = new URL(SUPABASE_DB_URL)
+    const socket = net.connect(Number(port), hostname)
+    await new Promise((resolve) => socket.once('connect', resolve))
+    const closed = new Promise((resolve) => socket.once('close', resolve))
+    const packet = Buffer.alloc(8)
+    packet.writeInt32BE(0, 0) // a length that cannot even hold itself
+    packet.writeInt32BE(80877103, 4)
+    socket.write(packet)
+    await closed
+    const sql = postgres(SUPABASE_DB_URL, { prepare: false, max: 1, onnotice: () => {} })
+    try {
+      expect((await sql`select 1 as ok`)[0].ok).toBe(1)
+    } finally {
+      await sql.end()
+    }
+  })
+})
+
+describe('re-applying the platform bootstrap', () => {
+  it('never widens the privileges the migrations narrowed', async () => {
+    const sql = postgres(SUPABASE_DB_URL, { prepare: false, max: 1, onnotice: () => {} })
+    try {
+      const bootstrap = await fs.readFile(path.join(projectRoot, 'supabase', 'local', 'bootstrap', '00-platform.sql'), 'utf8')
+      await sql.unsafe(bootstrap).simple()
+      const [row] = await sql`select
+        has_column_privilege('authenticated', 'public.tenants', 'plan', 'UPDATE') as plan_update,
+        has_table_privilege('anon', 'public.tenants', 'SELECT') as anon_select`
+      expect(row).toEqual({ plan_update: false, anon_select: false })
+    } finally {
+      await sql.end()
     }
   })
 })

@@ -15,6 +15,8 @@ const SSL_REQUEST = 80877103
 const GSS_REQUEST = 80877104
 const CANCEL_REQUEST = 80877102
 const PROTOCOL_3 = 196608
+/** Postgres' own ceiling for one message; anything larger (or negative) is garbage. */
+const MAX_MESSAGE_BYTES = 1024 * 1024 * 1024
 
 /** Message types after which the client waits for an answer. */
 const UNIT_END = new Set(['S', 'Q', 'H', 'c', 'f'].map((c) => c.charCodeAt(0)))
@@ -128,6 +130,8 @@ export async function serveWireProtocol(db: PGlite, host: string, port: number):
         if (!started) {
           if (buffer.length < 8) return
           const length = buffer.readInt32BE(0)
+          // A length that cannot hold its own header would never advance: drop the client.
+          if (length < 8 || length > MAX_MESSAGE_BYTES) return void socket.destroy()
           if (buffer.length < length) return
           const code = buffer.readInt32BE(4)
           const message = buffer.subarray(0, length)
@@ -147,7 +151,9 @@ export async function serveWireProtocol(db: PGlite, host: string, port: number):
           continue
         }
         if (buffer.length < 5) return
-        const length = 1 + buffer.readInt32BE(1)
+        const declared = buffer.readInt32BE(1)
+        if (declared < 4 || declared > MAX_MESSAGE_BYTES) return void socket.destroy()
+        const length = 1 + declared
         if (buffer.length < length) return
         const type = buffer[0]
         const message = buffer.subarray(0, length)

@@ -50,14 +50,19 @@ alter role service_role set search_path = "$user", public, extensions;
 set search_path = "$user", public, extensions;
 
 -- The public schema as Supabase ships it: the API roles may use it, and whatever a
--- migration creates there is granted to them (RLS then decides row by row).
+-- migration creates there is granted to them (RLS then decides row by row). Only on a
+-- database no migration has touched yet: re-applying these grants after migrations
+-- narrowed them would widen privileges that production does not have.
 grant usage on schema public to anon, authenticated, service_role;
-grant all on all tables in schema public to anon, authenticated, service_role;
-grant all on all routines in schema public to anon, authenticated, service_role;
-grant all on all sequences in schema public to anon, authenticated, service_role;
-alter default privileges for role postgres in schema public grant all on tables to anon, authenticated, service_role;
-alter default privileges for role postgres in schema public grant all on routines to anon, authenticated, service_role;
-alter default privileges for role postgres in schema public grant all on sequences to anon, authenticated, service_role;
-
--- Supabase revokes the default EXECUTE-to-PUBLIC on new functions in public? It does not;
--- it grants to the API roles. Keep Postgres' default so migrations behave as in production.
+do $$
+begin
+  if to_regclass('supabase_migrations.schema_migrations') is null then
+    grant all on all tables in schema public to anon, authenticated, service_role;
+    grant all on all routines in schema public to anon, authenticated, service_role;
+    grant all on all sequences in schema public to anon, authenticated, service_role;
+    alter default privileges for role postgres in schema public grant all on tables to anon, authenticated, service_role;
+    alter default privileges for role postgres in schema public grant all on routines to anon, authenticated, service_role;
+    alter default privileges for role postgres in schema public grant all on sequences to anon, authenticated, service_role;
+  end if;
+end
+$$;
