@@ -1,7 +1,7 @@
 -- The schema's safety rules, checked over every table and function in public and private,
 -- so a table or function added later is covered without touching this file.
 begin;
-select plan(27);
+select plan(34);
 
 -- Row-level security everywhere ---------------------------------------------------------
 
@@ -41,6 +41,19 @@ select is(
   ),
   '{}'::text[],
   'anon holds no privilege on any table or view in public'
+);
+
+-- A view runs its queries as its owner unless told otherwise, which would skip the row-level
+-- security of every table it reads. Views in public must run as the caller.
+select is(
+  array(
+    select c.relname::text from pg_class c join pg_namespace n on n.oid = c.relnamespace
+    where n.nspname = 'public' and c.relkind = 'v'
+      and not coalesce(c.reloptions @> array['security_invoker=true'], false)
+    order by 1
+  ),
+  '{}'::text[],
+  'every view in public runs with the caller''s privileges and policies (security_invoker)'
 );
 
 -- Every foreign key has an index leading with its columns --------------------------------
@@ -110,7 +123,7 @@ select is(
   ),
   array[
     'private.can_manage_member(uuid,text)',
-    'private.co_member_ids()',
+    'private.co_member_profiles()',
     'private.has_tenant_role(uuid,text[])',
     'private.trim_whitespace(text)',
     'private.user_tenant_ids()'
@@ -129,6 +142,41 @@ select columns_are('public', 'memberships',
 select columns_are('public', 'profiles',
   array['id', 'display_name', 'locale', 'last_tenant_id', 'created_at', 'updated_at'],
   'profiles has the agreed columns');
+
+select columns_are('public', 'workspace_members',
+  array['tenant_id', 'user_id', 'role', 'display_name', 'created_at'],
+  'workspace_members has the agreed columns (names only, no settings)');
+
+-- Members join only by accepting an invitation (a security-definer function), never by a
+-- direct insert: otherwise an owner could add anyone, unasked, and read their profile.
+select ok(
+  not has_table_privilege('authenticated', 'public.memberships', 'insert')
+  and not has_any_column_privilege('authenticated', 'public.memberships', 'insert'),
+  'authenticated cannot insert memberships'
+);
+select is(
+  array(select policyname::text from pg_policies
+        where schemaname = 'public' and tablename = 'memberships' and cmd in ('INSERT', 'ALL')),
+  '{}'::text[],
+  'no policy lets anyone insert memberships'
+);
+
+-- One trigger function trims and checks every user-typed name.
+select is(
+  array(
+    select format('%s.%s -> %s', (select c.relname from pg_class c where c.oid = t.tgrelid), t.tgname, t.tgfoid::regproc)
+    from pg_trigger t
+    where t.tgname in ('tenants_normalize_name', 'profiles_normalize_display_name')
+    order by 1
+  ),
+  array[
+    'profiles.profiles_normalize_display_name -> private.normalize_name',
+    'tenants.tenants_normalize_name -> private.normalize_name'
+  ],
+  'workspace names and display names are checked by the same function'
+);
+select hasnt_function('private', 'normalize_tenant_name', 'the workspace-only name check is gone');
+select hasnt_function('private', 'normalize_display_name', 'the display-name-only check is gone');
 
 select col_is_pk('public', 'tenants', 'id', 'tenants is keyed by id');
 select col_is_pk('public', 'memberships', array['tenant_id', 'user_id'], 'memberships is keyed by (tenant_id, user_id)');

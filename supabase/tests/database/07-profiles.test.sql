@@ -1,7 +1,7 @@
 -- A person edits their own profile (name, language, the workspace to open) within the
 -- rules, and nobody else's.
 begin;
-select plan(16);
+select plan(18);
 
 select tests.create_user('profile-lia@pgtap.test', '{"display_name": "Lia"}');
 select tests.create_user('profile-rui@pgtap.test', '{"display_name": "Rui"}');
@@ -74,27 +74,43 @@ select throws_ok(
   'nor one that does not exist'
 );
 
--- Sharing a workspace makes profiles visible, both ways ----------------------------------------
+-- Sharing a workspace shares names, not settings ------------------------------------------------
 
 select is_empty(
-  format('select 1 from public.profiles where id = %L', pg_temp.uid('profile-rui@pgtap.test')),
-  'before sharing a workspace, Lia cannot see Rui''s profile'
+  format('select 1 from public.workspace_members where user_id = %L', pg_temp.uid('profile-rui@pgtap.test')),
+  'before sharing a workspace, Lia cannot see Rui at all'
 );
-select lives_ok(
+select throws_ok(
   format('insert into public.memberships (tenant_id, user_id, role) values (%L, %L, %L)',
          current_setting('tests.lume'), pg_temp.uid('profile-rui@pgtap.test'), 'writer'),
-  'Lia adds Rui to Lume'
+  '42501', 'permission denied for table memberships',
+  'Lia cannot add Rui to Lume without his consent'
 );
+-- Rui joins Lume as an accepted invitation will add him.
+select tests.clear_authentication();
+insert into public.memberships (tenant_id, user_id, role)
+values (current_setting('tests.lume')::uuid, pg_temp.uid('profile-rui@pgtap.test'), 'writer');
+update public.profiles set locale = 'en' where id = pg_temp.uid('profile-rui@pgtap.test');
+
+select tests.authenticate_as('profile-lia@pgtap.test');
 select is(
-  (select display_name from public.profiles where id = pg_temp.uid('profile-rui@pgtap.test')),
+  (select display_name from public.workspace_members where tenant_id = current_setting('tests.lume')::uuid and user_id = pg_temp.uid('profile-rui@pgtap.test')),
   'Rui',
-  'now Lia sees Rui''s profile'
+  'now Lia sees Rui''s name in Lume'
+);
+select is_empty(
+  format('select 1 from public.profiles where id = %L', pg_temp.uid('profile-rui@pgtap.test')),
+  'but not his profile row: his language and the workspace he used last stay his'
 );
 select tests.authenticate_as('profile-rui@pgtap.test');
 select is(
-  (select display_name from public.profiles where id = pg_temp.uid('profile-lia@pgtap.test')),
+  (select display_name from public.workspace_members where tenant_id = current_setting('tests.lume')::uuid and user_id = pg_temp.uid('profile-lia@pgtap.test')),
   'Lia Prado',
-  'and Rui sees Lia''s'
+  'and Rui sees Lia''s name'
+);
+select is_empty(
+  format('select last_tenant_id, locale from public.profiles where id = %L', pg_temp.uid('profile-lia@pgtap.test')),
+  'but not which workspace Lia opened last, nor her language'
 );
 
 select * from finish();
