@@ -90,6 +90,21 @@ describe('workspaces in the app', () => {
     expect(membership.role).toBe('owner')
   })
 
+  it('shows every member’s name to the workspace’s members', async () => {
+    const owner = await signIn('Lara')
+    const writer = await signIn('Mauro')
+    const workspace = await personalWorkspaceOf(owner.id)
+    // Members join through invitations (a later feature); here an admin adds one directly.
+    await sql`insert into public.memberships (tenant_id, user_id, role) values (${workspace}, ${writer.id}, 'writer')`
+    for (const viewer of [owner, writer]) {
+      const response = await respond(homeLoader({ request: get(`/w/${workspace}`, viewer.cookie), params: { workspaceId: workspace }, context: {} }))
+      expect((await response.json()).members).toEqual([
+        { userId: owner.id, displayName: 'Lara', role: 'owner' },
+        { userId: writer.id, displayName: 'Mauro', role: 'writer' },
+      ])
+    }
+  })
+
   it('lets owners rename and refuses writers', async () => {
     const owner = await signIn('Dora')
     const writer = await signIn('Enzo')

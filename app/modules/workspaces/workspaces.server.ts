@@ -24,12 +24,12 @@ export async function getWorkspace({ tx, workspaceId }: { tx: Tx; workspaceId: s
 }
 
 export async function listMembers({ tx, workspaceId }: { tx: Tx; workspaceId: string }): Promise<Member[]> {
+  // Workspace mates see each other's names through this view, never each other's settings.
   return tx<Member[]>`
-    select m.user_id as "userId", coalesce(p.display_name, '—') as "displayName", m.role
-    from public.memberships m
-    left join public.profiles p on p.id = m.user_id
+    select m.user_id as "userId", coalesce(m.display_name, '—') as "displayName", m.role
+    from public.workspace_members m
     where m.tenant_id = ${workspaceId}
-    order by case m.role when 'owner' then 0 when 'admin' then 1 else 2 end, lower(p.display_name)`
+    order by case m.role when 'owner' then 0 when 'admin' then 1 else 2 end, lower(m.display_name)`
 }
 
 export async function createWorkspace({ tx, name }: { tx: Tx; name: string }): Promise<string> {
