@@ -32,8 +32,18 @@ export function json(body: unknown, status = 200, headers: Record<string, string
 export async function readBodyText(req: Request, limit = DEFAULT_BODY_LIMIT): Promise<string> {
   const declared = Number(req.headers.get('content-length') ?? '0')
   if (declared > limit) throw new HttpError(413, payloadTooLarge(limit))
-  if (!req.body) return ''
-  const reader = req.body.getReader()
+  const bytes = await readBounded(req.body, limit)
+  if (!bytes) throw new HttpError(413, payloadTooLarge(limit))
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8')
+}
+
+/**
+ * Reads a whole stream, or stops (cancelling it) as soon as it passes `limit` bytes and
+ * answers null, so each caller refuses an oversized body with its own error.
+ */
+export async function readBounded(stream: ReadableStream<Uint8Array> | null, limit: number): Promise<Uint8Array<ArrayBuffer> | null> {
+  if (!stream) return new Uint8Array()
+  const reader = stream.getReader()
   const chunks: Uint8Array[] = []
   let size = 0
   for (;;) {
@@ -41,12 +51,30 @@ export async function readBodyText(req: Request, limit = DEFAULT_BODY_LIMIT): Pr
     if (done) break
     size += value.byteLength
     if (size > limit) {
-      await reader.cancel()
-      throw new HttpError(413, payloadTooLarge(limit))
+      await reader.cancel().catch(() => {})
+      return null
     }
     chunks.push(value)
   }
-  return Buffer.concat(chunks).toString('utf8')
+  const body = new Uint8Array(size)
+  let offset = 0
+  for (const chunk of chunks) {
+    body.set(chunk, offset)
+    offset += chunk.byteLength
+  }
+  return body
+}
+
+/**
+ * decodeURIComponent for text taken from a request (path segments, ids): a malformed
+ * escape such as `%E0%A4%A` gives null, so the caller answers a 4xx instead of crashing.
+ */
+export function decodePercent(text: string): string | null {
+  try {
+    return decodeURIComponent(text)
+  } catch {
+    return null
+  }
 }
 
 function payloadTooLarge(limit: number) {

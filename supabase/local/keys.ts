@@ -6,7 +6,7 @@
 import { randomBytes, randomUUID } from 'node:crypto'
 import fs from 'node:fs/promises'
 import path from 'node:path'
-import { exportJWK, generateKeyPair, importJWK, SignJWT, type JWK } from 'jose'
+import { errors as joseErrors, exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, type CryptoKey, type JWK, type JWTPayload } from 'jose'
 
 export type StackKeys = {
   kid: string
@@ -64,4 +64,39 @@ export function roleOfApiKey(keys: StackKeys, value: string | null | undefined):
   if (value === keys.anonKey || value === keys.publishableKey) return 'anon'
   if (value === keys.serviceRoleKey || value === keys.secretKey) return 'service_role'
   return null
+}
+
+/** Why a token failed verification, in the categories callers turn into their own errors. */
+export type JwtFailureReason = 'expired' | 'bad_signature' | 'algorithm' | 'invalid_claims' | 'malformed'
+
+export type JwtVerification =
+  | { ok: true; claims: JWTPayload }
+  | { ok: false; reason: JwtFailureReason; /** jose's own description of the failure. */ message: string }
+
+const publicKeys = new WeakMap<StackKeys, Promise<CryptoKey | Uint8Array>>()
+
+/**
+ * The one check of a JWT signed by the stack's key (access tokens, API keys, signed URL
+ * tokens): ES256 only, signature, exp/nbf and, when asked, the audience.
+ */
+export async function verifyStackJwt(keys: StackKeys, token: string, options: { audience?: string } = {}): Promise<JwtVerification> {
+  let publicKey = publicKeys.get(keys)
+  if (!publicKey) {
+    publicKey = importJWK(keys.publicJwk, 'ES256')
+    publicKeys.set(keys, publicKey)
+  }
+  try {
+    const { payload } = await jwtVerify(token, await publicKey, { algorithms: ['ES256'], audience: options.audience })
+    return { ok: true, claims: payload }
+  } catch (error) {
+    return { ok: false, reason: failureReason(error), message: (error as Error).message ?? '' }
+  }
+}
+
+function failureReason(error: unknown): JwtFailureReason {
+  if (error instanceof joseErrors.JWTExpired) return 'expired'
+  if (error instanceof joseErrors.JWSSignatureVerificationFailed) return 'bad_signature'
+  if (error instanceof joseErrors.JOSEAlgNotAllowed) return 'algorithm'
+  if (error instanceof joseErrors.JWTClaimValidationFailed) return 'invalid_claims'
+  return 'malformed'
 }

@@ -80,6 +80,14 @@ describe('admin users', () => {
     expect(new Date(data.users[0].created_at) >= new Date(data.users[1].created_at)).toBe(true)
   })
 
+  it('answers a malformed percent-encoding in the id with 400, not a crash', async () => {
+    const response = await authFetch('/admin/users/%E0%A4%A', {
+      headers: { apikey: env.SUPABASE_SERVICE_ROLE_KEY, authorization: `Bearer ${env.SUPABASE_SERVICE_ROLE_KEY}` },
+    })
+    expect(response.status).toBe(400)
+    expect(await response.json()).toEqual({ code: 'validation_failed', message: 'The request path has a malformed percent-encoding' })
+  })
+
   it('answers an id that is not a UUID with 404, not a crash', async () => {
     const response = await authFetch('/admin/users/not-a-uuid', {
       headers: { apikey: env.SUPABASE_SERVICE_ROLE_KEY, authorization: `Bearer ${env.SUPABASE_SERVICE_ROLE_KEY}` },

@@ -114,6 +114,20 @@ describe('GET /verify (the link GoTrue itself would email)', () => {
     expect(response.headers.get('location')).toMatch(new RegExp(`^${APP_URL}#`))
   })
 
+  it('sends people to the site URL when redirect_to holds control characters', async () => {
+    const response = await fetch(verifyUrl('f'.repeat(56), 'signup', `${APP_URL}/x\ny`), { redirect: 'manual' })
+    expect(response.status).toBe(303)
+    expect(response.headers.get('location')).toMatch(new RegExp(`^${APP_URL}#`))
+  })
+
+  it('redirects to an allowed URL in its percent-encoded form, a bare origin kept as given', async () => {
+    const unicode = await fetch(verifyUrl('f'.repeat(56), 'signup', `${APP_URL}/café✓?q=ü`), { redirect: 'manual' })
+    expect(unicode.status).toBe(303)
+    expect(unicode.headers.get('location')).toMatch(new RegExp(`^${APP_URL}/caf%C3%A9%E2%9C%93\\?q=%C3%BC#`))
+    const bare = await fetch(verifyUrl('f'.repeat(56), 'signup', APP_URL), { redirect: 'manual' })
+    expect(bare.headers.get('location')).toMatch(new RegExp(`^${APP_URL}#error=`))
+  })
+
   it('works without an apikey, since email links are opened by browsers', async () => {
     const response = await fetch(verifyUrl('f'.repeat(56), 'magiclink'), { redirect: 'manual' })
     expect(response.status).toBe(303)

@@ -1,7 +1,7 @@
 // Access tokens: ES256 JWTs signed with the stack's key (header kid), with the claims
 // GoTrue puts in them, and verification of incoming bearer tokens with GoTrue's errors.
-import { errors as joseErrors, importJWK, jwtVerify, SignJWT, type JWTPayload } from 'jose'
-import type { StackKeys } from '../keys.ts'
+import { importJWK, SignJWT, type JWTPayload } from 'jose'
+import { verifyStackJwt, type JwtVerification, type StackKeys } from '../keys.ts'
 import { forbidden } from './errors.ts'
 
 export type AmrEntry = { method: string; timestamp: number }
@@ -35,7 +35,6 @@ export type TokenSigner = {
 
 export function createTokenSigner(keys: StackKeys, issuer: string, expirySeconds: number): TokenSigner {
   let privateKey: Promise<KeyLike> | undefined
-  let publicKey: Promise<KeyLike> | undefined
   return {
     async sign(input) {
       privateKey ??= importJWK(keys.privateJwk, 'ES256')
@@ -63,21 +62,24 @@ export function createTokenSigner(keys: StackKeys, issuer: string, expirySeconds
       return { token, expiresAt }
     },
     async verify(token) {
-      publicKey ??= importJWK(keys.publicJwk, 'ES256')
-      try {
-        const { payload } = await jwtVerify(token, await publicKey, { algorithms: ['ES256'] })
-        return payload as AccessTokenClaims
-      } catch (error) {
-        throw forbidden('bad_jwt', `invalid JWT: unable to parse or verify signature, ${describeJwtError(error)}`)
-      }
+      const verified = await verifyStackJwt(keys, token)
+      if (verified.ok) return verified.claims as AccessTokenClaims
+      throw forbidden('bad_jwt', `invalid JWT: unable to parse or verify signature, ${describeJwtError(verified)}`)
     },
   }
 }
 
-function describeJwtError(error: unknown): string {
-  if (error instanceof joseErrors.JWTExpired) return 'token has invalid claims: token is expired'
-  if (error instanceof joseErrors.JWSSignatureVerificationFailed) return 'token signature is invalid: crypto/ecdsa: verification error'
-  if (error instanceof joseErrors.JOSEAlgNotAllowed) return 'token is unverifiable: error while executing keyfunc: unrecognized JWT kid or algorithm'
-  if (error instanceof joseErrors.JWTClaimValidationFailed) return `token has invalid claims: ${error.message}`
-  return 'token is malformed: could not parse the token'
+function describeJwtError(failure: Extract<JwtVerification, { ok: false }>): string {
+  switch (failure.reason) {
+    case 'expired':
+      return 'token has invalid claims: token is expired'
+    case 'bad_signature':
+      return 'token signature is invalid: crypto/ecdsa: verification error'
+    case 'algorithm':
+      return 'token is unverifiable: error while executing keyfunc: unrecognized JWT kid or algorithm'
+    case 'invalid_claims':
+      return `token has invalid claims: ${failure.message}`
+    case 'malformed':
+      return 'token is malformed: could not parse the token'
+  }
 }

@@ -1,6 +1,8 @@
 // Where GoTrue lets emails and /verify send people back to: the site URL (any port on
 // loopback hosts) and the additional_redirect_urls patterns; anything else falls back to
-// the site URL, as GoTrue's GetReferrer does.
+// the site URL, as GoTrue's GetReferrer does. A URL with control characters is not a URL
+// to Go's url.Parse, so it is never allowed; an allowed one is used in its serialised form,
+// which is always safe to put in a Location header.
 import type { AuthSettings } from './settings.ts'
 
 export type RedirectPolicy = { isAllowed(url: string): boolean; referrer(req: Request, url: URL): string }
@@ -10,7 +12,7 @@ export function createRedirectPolicy(settings: AuthSettings): RedirectPolicy {
   const site = safeUrl(settings.siteUrl)
 
   const isAllowed = (candidate: string): boolean => {
-    if (!candidate) return false
+    if (!candidate || CONTROL_CHARACTER.test(candidate)) return false
     const target = safeUrl(candidate)
     if (!target || !site) return false
     if (
@@ -31,12 +33,30 @@ export function createRedirectPolicy(settings: AuthSettings): RedirectPolicy {
     isAllowed,
     referrer(req, url) {
       const requested = req.headers.get('redirect_to') || url.searchParams.get('redirect_to') || ''
-      if (isAllowed(requested)) return requested
+      if (isAllowed(requested)) return serialised(requested)
       const referer = req.headers.get('referer') ?? ''
-      if (isAllowed(referer)) return referer
+      if (isAllowed(referer)) return serialised(referer)
       return settings.siteUrl
     },
   }
+}
+
+// What Go's url.Parse refuses with "invalid control character in URL".
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/
+
+/**
+ * The WHATWG serialisation (non-ASCII percent-encoded), except for the "/" it adds after a
+ * bare origin: GoTrue sends `http://localhost:3000` back exactly as given.
+ */
+function serialised(allowed: string): string {
+  const url = new URL(allowed)
+  const pathStart = url.href.indexOf('/', url.protocol.length + 2)
+  const givenPath = allowed.split(/[?#]/)[0]
+  if (url.pathname === '/' && pathStart !== -1 && !/[/\\]$/.test(givenPath)) {
+    return url.href.slice(0, pathStart) + url.href.slice(pathStart + 1)
+  }
+  return url.href
 }
 
 function safeUrl(value: string): URL | null {

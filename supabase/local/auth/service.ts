@@ -3,12 +3,12 @@
 // real auth schema (users, identities, sessions, refresh_tokens, flow_state,
 // one_time_tokens) through the stack's Postgres. Routes GoTrue has but the stand-in does
 // not implement answer 501 with their name; paths GoTrue does not know answer 404.
-import { json } from '../http.ts'
+import { decodePercent, json } from '../http.ts'
 import { roleOfApiKey } from '../keys.ts'
 import type { ServiceContext, StackService } from '../service.ts'
 import { apiKeyOf, requireAdmin } from './caller.ts'
 import { clientInfo, type AuthContext, type AuthRequest } from './context.ts'
-import { AuthApiError, authErrorResponse, requestedApiVersion } from './errors.ts'
+import { AuthApiError, authErrorResponse, requestedApiVersion, validationFailed } from './errors.ts'
 import { createTokenSigner } from './jwt.ts'
 import { createMailer } from './mailer.ts'
 import { createRedirectPolicy } from './redirects.ts'
@@ -103,7 +103,8 @@ async function handle(ctx: AuthContext, req: Request): Promise<Response> {
     if (route.admin) await requireAdmin(ctx, req, url)
     const handler = route.methods[req.method]
     if (!handler) return new Response(null, { status: 405 })
-    const param = decodeURIComponent(route.pattern.exec(path)?.[1] ?? '')
+    const param = decodePercent(route.pattern.exec(path)?.[1] ?? '')
+    if (param === null) throw validationFailed('The request path has a malformed percent-encoding')
     return await handler(ctx, { req, url, client: clientInfo(req) }, param)
   } catch (error) {
     if (error instanceof AuthApiError) {

@@ -24,7 +24,7 @@ describe('sign-up with email confirmation', () => {
     const { data, error } = await anonClient().auth.signUp({
       email,
       password: PASSWORD,
-      options: { data: { locale: 'en', full_name: 'Ana Lima' } },
+      options: { data: { locale: 'en', display_name: 'Ana Lima' } },
     })
     expect(error).toBeNull()
     expect(data.session).toBeNull()
@@ -32,7 +32,7 @@ describe('sign-up with email confirmation', () => {
     expect(data.user?.email_confirmed_at).toBeUndefined()
     expect(data.user?.identities).toHaveLength(1)
     expect(data.user?.app_metadata).toEqual({ provider: 'email', providers: ['email'] })
-    expect(data.user?.user_metadata).toMatchObject({ locale: 'en', full_name: 'Ana Lima', email, email_verified: false })
+    expect(data.user?.user_metadata).toMatchObject({ locale: 'en', display_name: 'Ana Lima', email, email_verified: false })
 
     const mail = await latestMailTo(email)
     expect(mail.Subject).toBe('Confirme seu e-mail · Confirm your email — FlowStory')

@@ -13,7 +13,7 @@ const data = (locale?: string) => ({
   NewEmail: 'ana.lima@example.com',
   Token: '123456',
   TokenHash: 'pkce_0123456789abcdef',
-  Data: locale ? { locale, full_name: 'Ana <Lima>' } : {},
+  Data: locale ? { locale, display_name: 'Ana <Lima>' } : {},
   RedirectTo: SITE,
   SiteURL: SITE,
 })

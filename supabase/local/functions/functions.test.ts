@@ -8,6 +8,8 @@ import path from 'node:path'
 import { createClient } from '@supabase/supabase-js'
 import postgres from 'postgres'
 import { inject } from 'vitest'
+import { execFile } from 'node:child_process'
+import { promisify } from 'node:util'
 import { freePort } from '../../../tests/setup/test-stack.ts'
 import { projectRoot, stackConfigFromEnv } from '../config.ts'
 import { createGateway } from '../gateway.ts'
@@ -116,6 +118,7 @@ const TEST_FUNCTIONS: Record<string, string> = {
         env: Object.fromEntries(names.map((name) => [name, Deno.env.get(name) ?? null])),
       })
     })`,
+  'pid/index.ts': `Deno.serve(() => new Response(String(Deno.pid)))`,
   'broken/index.ts': `throw new Error('this function cannot start')`,
   '.env': 'MY_SETTING="from .env"\nSUPABASE_URL=http://evil.example\n',
 }
@@ -133,10 +136,17 @@ describe('the functions runner', () => {
       await fs.mkdir(path.dirname(path.join(dir, file)), { recursive: true })
       await fs.writeFile(path.join(dir, file), source)
     }
-    await fs.writeFile(path.join(dir, 'config.toml'), '[functions.stream]\nverify_jwt = false\n\n[functions.crash]\nverify_jwt = false\n')
-    const stateDir = env.STACK_STATE_DIR
+    await fs.writeFile(path.join(dir, 'config.toml'), '[functions.stream]\nverify_jwt = false\n\n[functions.crash]\nverify_jwt = false\n\n[functions.pid]\nverify_jwt = false\n')
     sqlForContext = postgres(env.SUPABASE_DB_URL, { prepare: false, max: 1 })
-    service = createFunctionsService(
+    service = await createRunner()
+    const port = await freePort()
+    server = await serveFetch(createGateway([service]), { host: '127.0.0.1', port, name: 'functions-test' })
+    base = `http://127.0.0.1:${port}/functions/v1`
+  })
+
+  async function createRunner(): Promise<StackService> {
+    const stateDir = env.STACK_STATE_DIR
+    return createFunctionsService(
       {
         config: stackConfigFromEnv({ stateDir, quiet: true }),
         keys: await loadOrCreateKeys(stateDir),
@@ -146,10 +156,7 @@ describe('the functions runner', () => {
       },
       { functionsDir: dir, configFile: path.join(dir, 'config.toml'), watch: false },
     )
-    const port = await freePort()
-    server = await serveFetch(createGateway([service]), { host: '127.0.0.1', port, name: 'functions-test' })
-    base = `http://127.0.0.1:${port}/functions/v1`
-  })
+  }
 
   afterAll(async () => {
     await service.stop?.()
@@ -219,6 +226,29 @@ describe('the functions runner', () => {
     expect((await response.json()).code).toBe('BOOT_ERROR')
   })
 
+  it('starts one worker for concurrent first requests to a function', async () => {
+    const runner = await createRunner()
+    const before = await denoChildren()
+    try {
+      const responses = await Promise.all([1, 2, 3].map(() => runner.handle(new Request(`${SUPABASE_URL}/functions/v1/pid`))))
+      const pids = await Promise.all(responses.map((response) => response.text()))
+      expect(new Set(pids).size).toBe(1)
+      expect((await denoChildren()).filter((pid) => !before.includes(pid))).toEqual([Number(pids[0])])
+    } finally {
+      await runner.stop?.()
+    }
+  })
+
+  it('stops workers that are still starting when the stack stops', async () => {
+    const runner = await createRunner()
+    const before = await denoChildren()
+    const calls = [1, 2, 3].map(() => runner.handle(new Request(`${SUPABASE_URL}/functions/v1/pid`)))
+    while ((await denoChildren()).every((pid) => before.includes(pid))) await new Promise((resolve) => setTimeout(resolve, 10))
+    await runner.stop?.()
+    await Promise.allSettled(calls)
+    expect((await denoChildren()).filter((pid) => !before.includes(pid))).toEqual([])
+  })
+
   it('stops every worker when the stack stops', async () => {
     await fetch(`${base}/crash`)
     const pid = Number(await (await fetch(`${base}/crash`)).text())
@@ -226,6 +256,18 @@ describe('the functions runner', () => {
     expect(() => process.kill(pid, 0)).toThrow()
   })
 })
+
+/** The Deno processes this test process has started and not yet reaped. */
+async function denoChildren(): Promise<number[]> {
+  const { stdout } = await promisify(execFile)('ps', ['-o', 'pid=,comm=', '--ppid', String(process.pid)]).catch(
+    (error: { stdout?: string }) => ({ stdout: error.stdout ?? '' }),
+  )
+  return stdout
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/))
+    .filter(([pid, command]) => pid && command === 'deno')
+    .map(([pid]) => Number(pid))
+}
 
 describe('supabase/functions/deno.json', () => {
   it('pins the npm packages at the versions installed in node_modules', async () => {

@@ -13,6 +13,7 @@ import path from 'node:path'
 import readline from 'node:readline'
 import { projectRoot } from '../config.ts'
 import { json } from '../http.ts'
+import { freePort } from '../net.ts'
 
 export type WorkerPoolOptions = {
   functionsDir: string
@@ -27,6 +28,7 @@ export type WorkerPoolOptions = {
 
 type Worker = {
   name: string
+  slot: Slot
   port: number
   child: ChildProcess
   exited: Promise<void>
@@ -34,12 +36,19 @@ type Worker = {
   ready: Promise<void>
 }
 
+// A function's current worker, stored while it is still starting so concurrent first
+// requests share one process instead of each starting their own.
+type Slot = { starting: Promise<Worker> }
+
 // Hop-by-hop headers, and those fetch computes itself.
 const REQUEST_HEADERS_DROPPED = new Set(['host', 'connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'content-length', 'expect', 'accept-encoding'])
 const RESPONSE_HEADERS_DROPPED = new Set(['connection', 'keep-alive', 'transfer-encoding'])
 
 export function createWorkerPool(options: WorkerPoolOptions) {
-  const workers = new Map<string, Worker>()
+  const slots = new Map<string, Slot>()
+  // Every process spawned and not yet exited, whether or not a slot still names it: stop() ends them all.
+  const live = new Set<Worker>()
+  let stopped = false
   const bootTimeoutMs = options.bootTimeoutMs ?? 30_000
   let watcher: fs.FSWatcher | undefined
   let reloadTimer: NodeJS.Timeout | undefined
@@ -49,9 +58,9 @@ export function createWorkerPool(options: WorkerPoolOptions) {
       watcher = fs.watch(options.functionsDir, { recursive: true }, () => {
         clearTimeout(reloadTimer)
         reloadTimer = setTimeout(() => {
-          if (workers.size === 0) return
+          if (slots.size === 0 && live.size === 0) return
           options.log('files changed, restarting functions on their next request')
-          for (const worker of [...workers.values()]) void retire(worker)
+          retireAll()
         }, 150)
       })
     } catch {
@@ -59,8 +68,9 @@ export function createWorkerPool(options: WorkerPoolOptions) {
     }
   }
 
-  async function start(name: string, entrypoint: string): Promise<Worker> {
+  async function start(name: string, slot: Slot, entrypoint: string): Promise<Worker> {
     const port = await freePort()
+    if (stopped) throw new Error('the functions runner has stopped')
     const args = ['run', '--allow-net', '--allow-env', '--allow-read', '--node-modules-dir=manual', '--cached-only', '--no-prompt']
     const config = [path.join(path.dirname(entrypoint), 'deno.json'), path.join(options.functionsDir, 'deno.json')].find((file) =>
       fs.existsSync(file),
@@ -86,13 +96,13 @@ export function createWorkerPool(options: WorkerPoolOptions) {
     }
     const worker: Worker = {
       name,
+      slot,
       port,
       child,
       hasExited: false,
       exited: new Promise((resolve) => {
         child.once('exit', (code, signal) => {
-          worker.hasExited = true
-          if (workers.get(name) === worker) workers.delete(name)
+          markExited(worker)
           if (code !== 0 && signal !== 'SIGTERM' && signal !== 'SIGKILL') {
             options.log(`${prefix} exited (${signal ?? `code ${code}`}); it starts again on its next request`)
           }
@@ -100,16 +110,28 @@ export function createWorkerPool(options: WorkerPoolOptions) {
         })
         child.once('error', (error) => {
           options.log(`${prefix} could not start ${options.denoBin}: ${error.message}`)
+          // A process that never spawned emits no 'exit'.
+          if (child.pid === undefined) {
+            markExited(worker)
+            resolve()
+          }
         })
       }),
       ready: Promise.resolve(),
     }
+    live.add(worker)
     worker.ready = waitUntilListening(worker, bootTimeoutMs)
     return worker
   }
 
+  function markExited(worker: Worker): void {
+    worker.hasExited = true
+    live.delete(worker)
+    if (slots.get(worker.name) === worker.slot) slots.delete(worker.name)
+  }
+
   async function retire(worker: Worker): Promise<void> {
-    if (workers.get(worker.name) === worker) workers.delete(worker.name)
+    if (slots.get(worker.name) === worker.slot) slots.delete(worker.name)
     if (worker.hasExited) return
     worker.child.kill('SIGTERM')
     const timer = setTimeout(() => worker.child.kill('SIGKILL'), 2000)
@@ -117,12 +139,34 @@ export function createWorkerPool(options: WorkerPoolOptions) {
     clearTimeout(timer)
   }
 
+  /** Retires every worker, including those still starting (each as soon as it has spawned). */
+  function retireAll(): Promise<unknown> {
+    const starting = [...slots.values()].map((slot) => slot.starting.then(retire, () => {}))
+    slots.clear()
+    return Promise.all([...starting, ...[...live].map(retire)])
+  }
+
   async function workerFor(name: string, entrypoint: string): Promise<Worker> {
-    let worker = workers.get(name)
-    if (!worker || worker.hasExited) {
-      worker = await start(name, entrypoint)
-      workers.set(name, worker)
+    for (;;) {
+      const existing = slots.get(name)
+      if (existing) {
+        const worker = await existing.starting
+        if (!worker.hasExited) return whenReady(worker)
+        if (slots.get(name) === existing) slots.delete(name)
+        continue
+      }
+      // The slot goes into the map before the first await, so concurrent callers share it.
+      const fresh = {} as Slot
+      fresh.starting = start(name, fresh, entrypoint)
+      slots.set(name, fresh)
+      fresh.starting.catch(() => {
+        if (slots.get(name) === fresh) slots.delete(name)
+      })
+      return whenReady(await fresh.starting)
     }
+  }
+
+  async function whenReady(worker: Worker): Promise<Worker> {
     try {
       await worker.ready
     } catch (error) {
@@ -172,12 +216,13 @@ export function createWorkerPool(options: WorkerPoolOptions) {
   }
 
   async function stop(): Promise<void> {
+    stopped = true
     watcher?.close()
     clearTimeout(reloadTimer)
-    await Promise.all([...workers.values()].map((worker) => retire(worker)))
+    await retireAll()
   }
 
-  return { forward, stop, running: () => [...workers.keys()] }
+  return { forward, stop, running: () => [...slots.keys()] }
 }
 
 async function waitUntilListening(worker: Worker, timeoutMs: number): Promise<void> {
@@ -198,16 +243,5 @@ function canConnect(port: number): Promise<boolean> {
       resolve(true)
     })
     socket.once('error', () => resolve(false))
-  })
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo
-      server.close(() => resolve(port))
-    })
   })
 }

@@ -80,6 +80,16 @@ describe('Mailpit-compatible API', () => {
     expect((await unknown.json()).error).toBe('not_found')
     expect((await call('/api/v1/message/nope')).status).toBe(404)
   })
+
+  it('answers a malformed percent-encoding in a message ID with 404, not a crash', async () => {
+    const { mailbox, call } = mailboxWithMail()
+    await mailbox.deliver(letter('ana@example.com', 'First'))
+    for (const path of ['/api/v1/message/%E0%A4%A', '/view/%E0%A4%A']) {
+      const response = await call(path)
+      expect(response.status, path).toBe(404)
+      expect(await response.json(), path).toEqual({ error: 'not_found', message: 'Message not found' })
+    }
+  })
 })
 
 describe('mailbox pages', () => {

@@ -6,7 +6,7 @@
 //   DELETE /api/v1/messages                     all, or {"IDs": [...]}
 //   GET    /api/v1/search?query=to:a@b.c        search (to:, from:, subject:, free words)
 //   DELETE /api/v1/search?query=…               delete what a search finds
-import { json, readBodyText, type FetchHandler } from '../http.ts'
+import { decodePercent, json, readBodyText, type FetchHandler } from '../http.ts'
 import type { Mailbox, MailMessage } from './mailbox.ts'
 
 type Address = { Name: string; Address: string }
@@ -61,7 +61,7 @@ export function createMailboxServer(mailbox: Mailbox): FetchHandler {
     }
     const view = /^\/view\/([^/]+)$/.exec(path)
     if (view && method === 'GET') {
-      const message = find(mailbox, decodeURIComponent(view[1]))
+      const message = findById(mailbox, view[1])
       if (!message) return notFound('Message not found')
       read.add(message.id)
       return html(messagePage(message))
@@ -79,7 +79,7 @@ export function createMailboxServer(mailbox: Mailbox): FetchHandler {
     }
     const one = /^\/api\/v1\/message\/([^/]+)$/.exec(path)
     if (one && method === 'GET') {
-      const message = find(mailbox, decodeURIComponent(one[1]))
+      const message = findById(mailbox, one[1])
       if (!message) return notFound('Message not found')
       read.add(message.id)
       return json({
@@ -117,7 +117,10 @@ export function createMailboxServer(mailbox: Mailbox): FetchHandler {
   }
 }
 
-function find(mailbox: Mailbox, id: string): MailMessage | undefined {
+/** The message a path segment names (an ID or `latest`); none for a malformed escape. */
+function findById(mailbox: Mailbox, segment: string): MailMessage | undefined {
+  const id = decodePercent(segment)
+  if (id === null) return undefined
   return id === 'latest' ? mailbox.list()[0] : mailbox.get(id)
 }
 

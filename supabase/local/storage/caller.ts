@@ -3,8 +3,8 @@
 // itself when there is none) is either an API key, standing for its role, or a user access
 // token verified against the stack's signing key. The resulting role and claims are what
 // every statement on storage.objects and storage.buckets runs with.
-import { decodeJwt, importJWK, jwtVerify, type CryptoKey, type JWTPayload } from 'jose'
-import { roleOfApiKey, type StackKeys } from '../keys.ts'
+import { decodeJwt, type JWTPayload } from 'jose'
+import { roleOfApiKey, verifyStackJwt, type StackKeys } from '../keys.ts'
 import { errors } from './errors.ts'
 
 export type CallerRole = 'anon' | 'authenticated' | 'service_role'
@@ -21,9 +21,6 @@ const ROLES: readonly CallerRole[] = ['anon', 'authenticated', 'service_role']
 const BEARER = /^Bearer\s+(.+)$/i
 
 export function createCallerResolver(keys: StackKeys) {
-  let publicKey: Promise<CryptoKey | Uint8Array> | undefined
-  const verificationKey = () => (publicKey ??= importJWK(keys.publicJwk, 'ES256'))
-
   return async function resolveCaller(req: Request): Promise<Caller> {
     const apiKey = req.headers.get('apikey')
     if (!apiKey) throw errors.apiKey('No API key found in request')
@@ -35,12 +32,9 @@ export function createCallerResolver(keys: StackKeys) {
       const claims = token.startsWith('sb_') ? {} : decodeJwt(token)
       return { role: keyRole, claims: { ...claims, role: keyRole } }
     }
-    let payload: JWTPayload
-    try {
-      payload = (await jwtVerify(token, await verificationKey(), { algorithms: ['ES256'] })).payload
-    } catch (error) {
-      throw errors.accessDenied((error as Error).message || 'Invalid JWT')
-    }
+    const verified = await verifyStackJwt(keys, token)
+    if (!verified.ok) throw errors.accessDenied(verified.message || 'Invalid JWT')
+    const payload = verified.claims
     const role = payload.role
     if (typeof role !== 'string' || !ROLES.includes(role as CallerRole)) {
       throw errors.accessDenied('Access denied: Invalid role')

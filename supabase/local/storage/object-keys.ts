@@ -2,6 +2,7 @@
 // rules come first; on top, because keys become paths on this machine's disk, segments
 // "." and "..", empty segments and leading slashes are refused, so no key can reach
 // outside its bucket's folder.
+import { decodePercent } from '../http.ts'
 import { errors } from './errors.ts'
 
 // storage-api's VALID_OBJECT_KEY and VALID_BUCKET_NAME (S3's safe characters).
@@ -42,9 +43,7 @@ export function isEmptyFolderPlaceholder(key: string): boolean {
 
 /** Decodes URL path segments into an object key; a malformed escape is a 400, not a crash. */
 export function keyFromSegments(segments: string[]): string {
-  try {
-    return segments.map((segment) => decodeURIComponent(segment)).join('/')
-  } catch {
-    throw errors.invalidKey(segments.join('/'), 'malformed percent-encoding')
-  }
+  const decoded = segments.map(decodePercent)
+  if (decoded.some((segment) => segment === null)) throw errors.invalidKey(segments.join('/'), 'malformed percent-encoding')
+  return decoded.join('/')
 }

@@ -244,13 +244,13 @@ const removeBody = z.object({ prefixes: z.array(z.string()).min(1).max(1000) })
 export async function removeObjects(context: StorageContext, caller: Caller, bucketId: string, req: Request): Promise<Response> {
   mustBeValidBucketName(bucketId)
   const { prefixes } = await readBody(req, removeBody)
-  const deleted = await scopeOf(context, caller)(async (tx) => {
-    const rows = await tx<ObjectRow[]>`
+  const deleted = await scopeOf(context, caller)(
+    (tx) => tx<ObjectRow[]>`
       delete from storage.objects where bucket_id = ${bucketId} and name = any(${prefixes}::text[])
-      returning name, id, bucket_id, owner, owner_id, version, created_at, updated_at, last_accessed_at, metadata, user_metadata`
-    for (const row of rows) await context.store.remove(bucketId, row.name)
-    return rows
-  })
+      returning name, id, bucket_id, owner, owner_id, version, created_at, updated_at, last_accessed_at, metadata, user_metadata`,
+  )
+  // Bytes go only once the rows are gone for good: a transaction that fails keeps both.
+  for (const row of deleted) await context.store.remove(bucketId, row.name)
   return json(deleted)
 }
 
@@ -260,8 +260,8 @@ export async function removeObject(context: StorageContext, caller: Caller, supe
   await scopeOf(context, caller)(async (tx) => {
     const rows = await tx`delete from storage.objects where bucket_id = ${bucketId} and name = ${key} returning name`
     if (rows.length === 0) throw errors.accessDenied()
-    await context.store.remove(bucketId, key)
   })
+  await context.store.remove(bucketId, key)
   return json({ message: 'Successfully deleted' })
 }
 

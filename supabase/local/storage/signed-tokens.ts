@@ -1,8 +1,8 @@
 // Signed URL tokens as storage-api issues them: a JWT binding `bucket/key` and a scope
 // (download or upload) to an expiry, signed with the stack's key. Neither kind carries a
 // role, so one can never pass for an access token, nor an access token for one.
-import { importJWK, jwtVerify, SignJWT, type CryptoKey } from 'jose'
-import type { StackKeys } from '../keys.ts'
+import { importJWK, SignJWT, type CryptoKey } from 'jose'
+import { verifyStackJwt, type StackKeys } from '../keys.ts'
 import { errors } from './errors.ts'
 
 export type TokenScope = 'download' | 'upload'
@@ -11,7 +11,6 @@ export type SignedToken = { url: string; scope: TokenScope; exp: number; owner?:
 
 export function createUrlSigner(keys: StackKeys) {
   let privateKey: Promise<CryptoKey | Uint8Array> | undefined
-  let publicKey: Promise<CryptoKey | Uint8Array> | undefined
 
   async function sign(claims: { url: string; scope: TokenScope; owner?: string; upsert?: boolean }, expiresIn: number) {
     const now = Math.floor(Date.now() / 1000)
@@ -24,13 +23,9 @@ export function createUrlSigner(keys: StackKeys) {
 
   /** storage-api's verifyObjectSignature: signature, scope, path binding, then expiry. */
   async function verify(token: string, url: string, scope: TokenScope): Promise<SignedToken> {
-    let payload: Record<string, unknown>
-    try {
-      payload = (await jwtVerify(token, await (publicKey ??= importJWK(keys.publicJwk, 'ES256')), { algorithms: ['ES256'] }))
-        .payload
-    } catch (error) {
-      throw errors.invalidJwt((error as Error).message)
-    }
+    const verified = await verifyStackJwt(keys, token)
+    if (!verified.ok) throw errors.invalidJwt(verified.message)
+    const payload: Record<string, unknown> = verified.claims
     if (payload.scope !== scope) throw errors.invalidSignature(`Token is not scoped for ${scope}`)
     if (payload.url !== url) throw errors.invalidSignature()
     if (typeof payload.exp !== 'number' || payload.exp * 1000 < Date.now()) throw errors.expiredSignature()

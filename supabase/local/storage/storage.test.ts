@@ -323,6 +323,45 @@ describe('storage limits and safety', () => {
     await dropBucket(bucket)
   })
 
+  it('keeps the bytes of objects whose removal fails at commit', async () => {
+    const bucket = await newBucket()
+    const files = service.storage.from(bucket)
+    const kept = ['one.txt', 'two.txt']
+    for (const key of kept) expect((await files.upload(key, `bytes of ${key}`)).error).toBeNull()
+    // A deferred check fails the transaction only at commit, after the rows were deleted.
+    const trigger = `refuse_commit_${bucket.replaceAll('-', '_')}`
+    await sql.unsafe(`
+      create function public.${trigger}() returns trigger language plpgsql as $$
+      begin raise exception 'removal refused at commit'; end $$;
+      create constraint trigger ${trigger} after delete on storage.objects deferrable initially deferred
+        for each row when (old.bucket_id = '${bucket}') execute function public.${trigger}();`)
+    try {
+      expect((await files.remove(kept)).error).not.toBeNull()
+      const single = await fetch(`${SUPABASE_URL}/storage/v1/object/${bucket}/one.txt`, {
+        method: 'DELETE',
+        headers: { apikey: SUPABASE_SERVICE_ROLE_KEY, authorization: `Bearer ${SUPABASE_SERVICE_ROLE_KEY}` },
+      })
+      expect(single.ok).toBe(false)
+    } finally {
+      await sql.unsafe(`drop trigger ${trigger} on storage.objects; drop function public.${trigger}();`)
+    }
+    for (const key of kept) {
+      expect(await objectRows(bucket, key), key).toBe(1)
+      expect(await (await files.download(key)).data?.text(), key).toBe(`bytes of ${key}`)
+    }
+    await dropBucket(bucket)
+  })
+
+  it('answers a malformed percent-encoding in a key with 400 InvalidKey', async () => {
+    const bucket = await newBucket()
+    const response = await fetch(`${SUPABASE_URL}/storage/v1/object/${bucket}/a%E0%A4%A`, {
+      headers: { apikey: SUPABASE_SERVICE_ROLE_KEY, authorization: `Bearer ${SUPABASE_SERVICE_ROLE_KEY}` },
+    })
+    expect(response.status).toBe(400)
+    expect((await response.json()).error).toBe('InvalidKey')
+    await dropBucket(bucket)
+  })
+
   it('serves public buckets without credentials and keeps private ones closed', async () => {
     const open = await newBucket({ public: true })
     const closed = await newBucket()

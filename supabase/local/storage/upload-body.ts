@@ -7,6 +7,7 @@
 // refused with 413 and leaves nothing behind.
 import { createHash } from 'node:crypto'
 import fs from 'node:fs/promises'
+import { readBounded } from '../http.ts'
 import { errors } from './errors.ts'
 import type { FileStore } from './file-store.ts'
 import { mustBeAllowedMimeType, tooLarge, type UploadLimit } from './limits.ts'
@@ -95,7 +96,8 @@ export async function stageMultipartBody(
   const bound = limit.bytes + MULTIPART_OVERHEAD
   const length = declaredLength(req)
   if (length !== undefined && length > bound) tooLarge(limit)
-  const body = await readBounded(req, bound, limit)
+  const body = await readBounded(req.body, bound)
+  if (!body) tooLarge(limit)
   let form: FormData
   try {
     form = await new Response(body, { headers: { 'content-type': req.headers.get('content-type') ?? '' } }).formData()
@@ -143,28 +145,4 @@ export async function stageMultipartBody(
     size: bytes.byteLength,
     eTag: `"${createHash('md5').update(bytes).digest('hex')}"`,
   }
-}
-
-async function readBounded(req: Request, bound: number, limit: UploadLimit): Promise<Uint8Array<ArrayBuffer>> {
-  if (!req.body) return new Uint8Array()
-  const reader = req.body.getReader()
-  const chunks: Uint8Array[] = []
-  let size = 0
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    size += value.byteLength
-    if (size > bound) {
-      await reader.cancel().catch(() => {})
-      tooLarge(limit)
-    }
-    chunks.push(value)
-  }
-  const body = new Uint8Array(size)
-  let offset = 0
-  for (const chunk of chunks) {
-    body.set(chunk, offset)
-    offset += chunk.byteLength
-  }
-  return body
 }
