@@ -1,0 +1,211 @@
+// The chapter editor: TipTap with the manuscript extensions, a toolbar, word and character
+// counts, focus mode, a shortcuts dialog and the autosave status the writer can trust.
+import { EditorContent, useEditor, useEditorState, type Editor } from '@tiptap/react'
+import { useEffect, useMemo, useRef, useState } from 'react'
+import type { ManuscriptDoc } from '~/modules/manuscript/schema.ts'
+import { useT, type MessageKey } from '~/utils/i18n.ts'
+import { ChapterAutosave, findUnsavedDraft, type AutosaveState, type SaveFn } from './autosave.ts'
+import { chapterExtensions } from './extensions.ts'
+
+type Props = {
+  chapterId: string
+  content: ManuscriptDoc
+  version: number
+  save: SaveFn
+}
+
+const STATUS: Record<AutosaveState, { key: MessageKey; tone: string }> = {
+  saved: { key: 'editor.status.saved', tone: 'text-emerald-700' },
+  unsaved: { key: 'editor.status.unsaved', tone: 'text-slate-500' },
+  saving: { key: 'editor.status.saving', tone: 'text-slate-500' },
+  offline: { key: 'editor.status.offline', tone: 'text-amber-700' },
+  conflict: { key: 'editor.status.conflict', tone: 'text-rose-700' },
+  rejected: { key: 'editor.status.rejected', tone: 'text-rose-700' },
+}
+
+export function ChapterEditor({ chapterId, content, version, save }: Props) {
+  const t = useT()
+  const [state, setState] = useState<AutosaveState>('saved')
+  const [recovered, setRecovered] = useState(false)
+  const [focusMode, setFocusMode] = useState(false)
+  const [showShortcuts, setShowShortcuts] = useState(false)
+  const saveRef = useRef(save)
+  saveRef.current = save
+
+  const autosave = useMemo(
+    () =>
+      typeof window === 'undefined'
+        ? null
+        : new ChapterAutosave({ chapterId, version, save: (r) => saveRef.current(r), storage: window.localStorage, onChange: (s) => setState(s) }),
+    // One autosave per chapter page; the version only seeds it.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [chapterId],
+  )
+
+  const editor = useEditor({
+    extensions: chapterExtensions({ placeholder: t('editor.placeholder') }),
+    content,
+    immediatelyRender: false,
+    editorProps: { attributes: { 'aria-label': t('editor.placeholder'), spellcheck: 'true' } },
+    onUpdate: ({ editor }) => autosave?.edit(editor.getJSON() as ManuscriptDoc),
+  })
+
+  // An edit the server never confirmed (closed tab, lost connection) comes back and is resent.
+  useEffect(() => {
+    if (!editor || !autosave) return
+    const draft = findUnsavedDraft(window.localStorage, chapterId)
+    if (draft && JSON.stringify(draft.content) !== JSON.stringify(content)) {
+      editor.commands.setContent(draft.content, { emitUpdate: false })
+      autosave.edit(draft.content, draft.baseVersion)
+      setRecovered(true)
+    }
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [editor, autosave])
+
+  useEffect(() => {
+    if (!autosave) return
+    const online = () => void autosave.flush()
+    const beforeUnload = (event: BeforeUnloadEvent) => {
+      if (!autosave.hasUnsavedChanges) return
+      void autosave.flush()
+      event.preventDefault()
+    }
+    window.addEventListener('online', online)
+    window.addEventListener('beforeunload', beforeUnload)
+    return () => {
+      window.removeEventListener('online', online)
+      window.removeEventListener('beforeunload', beforeUnload)
+      void autosave.flush()
+      autosave.dispose()
+    }
+  }, [autosave])
+
+  const counts = useEditorState({
+    editor,
+    selector: ({ editor }) => ({
+      words: editor?.storage.characterCount.words() ?? 0,
+      characters: editor?.storage.characterCount.characters() ?? 0,
+    }),
+  })
+
+  return (
+    <div className={`chapter-editor ${focusMode ? 'focus-mode' : ''}`}>
+      <div className="sticky top-0 z-10 -mx-2 flex flex-wrap items-center gap-1 border-b border-slate-200 bg-paper/95 px-2 py-2 backdrop-blur">
+        {editor ? <Toolbar editor={editor} /> : null}
+        <button type="button" onClick={() => setFocusMode((f) => !f)} aria-pressed={focusMode} className={toolClass(focusMode)}>
+          {t('editor.focusMode')}
+        </button>
+        <button type="button" onClick={() => setShowShortcuts(true)} className={toolClass(false)} aria-haspopup="dialog">
+          ?<span className="sr-only">{t('editor.shortcuts')}</span>
+        </button>
+        <p role="status" aria-live="polite" className={`ml-auto text-sm ${STATUS[state].tone}`} data-autosave-state={state}>
+          {t(STATUS[state].key)}
+        </p>
+      </div>
+      {recovered ? <p className="mt-3 rounded-lg bg-violet-50 px-3 py-2 text-sm text-indigo-brand">{t('editor.recovered')}</p> : null}
+      <div className="mx-auto max-w-[68ch] py-8">
+        <EditorContent editor={editor} />
+      </div>
+      <p className="border-t border-slate-200 pt-2 text-sm text-slate-500">
+        {t('editor.words', { count: (counts?.words ?? 0).toLocaleString() })} · {t('editor.characters', { count: (counts?.characters ?? 0).toLocaleString() })}
+      </p>
+      {showShortcuts ? <ShortcutsDialog onClose={() => setShowShortcuts(false)} /> : null}
+    </div>
+  )
+}
+
+const toolClass = (active: boolean) =>
+  `rounded-md px-2 py-1 text-sm ${active ? 'bg-indigo-brand text-white' : 'text-indigo-brand hover:bg-slate-100'} disabled:opacity-40`
+
+function Toolbar({ editor }: { editor: Editor }) {
+  const t = useT()
+  const active = useEditorState({
+    editor,
+    selector: ({ editor: e }) => ({
+      bold: e.isActive('bold'),
+      italic: e.isActive('italic'),
+      underline: e.isActive('underline'),
+      h1: e.isActive('heading', { level: 1 }),
+      h2: e.isActive('heading', { level: 2 }),
+      bulletList: e.isActive('bulletList'),
+      orderedList: e.isActive('orderedList'),
+      blockquote: e.isActive('blockquote'),
+      canUndo: e.can().undo(),
+      canRedo: e.can().redo(),
+    }),
+  })
+  const tools: { label: string; text: string; active?: boolean; disabled?: boolean; run: () => void; className?: string }[] = [
+    { label: t('editor.bold'), text: 'B', active: active.bold, run: () => editor.chain().focus().toggleBold().run(), className: 'font-bold' },
+    { label: t('editor.italic'), text: 'I', active: active.italic, run: () => editor.chain().focus().toggleItalic().run(), className: 'italic font-serif' },
+    { label: t('editor.underline'), text: 'U', active: active.underline, run: () => editor.chain().focus().toggleUnderline().run(), className: 'underline' },
+    { label: t('editor.heading', { level: 1 }), text: 'H1', active: active.h1, run: () => editor.chain().focus().toggleHeading({ level: 1 }).run() },
+    { label: t('editor.heading', { level: 2 }), text: 'H2', active: active.h2, run: () => editor.chain().focus().toggleHeading({ level: 2 }).run() },
+    { label: t('editor.bulletList'), text: '•', active: active.bulletList, run: () => editor.chain().focus().toggleBulletList().run() },
+    { label: t('editor.orderedList'), text: '1.', active: active.orderedList, run: () => editor.chain().focus().toggleOrderedList().run() },
+    { label: t('editor.blockquote'), text: '“ ”', active: active.blockquote, run: () => editor.chain().focus().toggleBlockquote().run() },
+    { label: t('editor.sceneBreak'), text: '* * *', run: () => editor.chain().focus().insertSceneBreak().run() },
+    { label: t('editor.undo'), text: '↶', disabled: !active.canUndo, run: () => editor.chain().focus().undo().run() },
+    { label: t('editor.redo'), text: '↷', disabled: !active.canRedo, run: () => editor.chain().focus().redo().run() },
+  ]
+  return (
+    <div role="toolbar" aria-label={t('editor.toolbar')} className="flex flex-wrap items-center gap-1">
+      {tools.map((tool) => (
+        <button
+          key={tool.label}
+          type="button"
+          title={tool.label}
+          aria-label={tool.label}
+          aria-pressed={tool.active ?? undefined}
+          disabled={tool.disabled}
+          onMouseDown={(e) => e.preventDefault()}
+          onClick={tool.run}
+          className={`${toolClass(Boolean(tool.active))} min-w-8 ${tool.className ?? ''}`}
+        >
+          {tool.text}
+        </button>
+      ))}
+    </div>
+  )
+}
+
+const SHORTCUTS: { keys: string; label: MessageKey; params?: Record<string, number> }[] = [
+  { keys: 'Ctrl/⌘ + B', label: 'editor.bold' },
+  { keys: 'Ctrl/⌘ + I', label: 'editor.italic' },
+  { keys: 'Ctrl/⌘ + U', label: 'editor.underline' },
+  { keys: 'Ctrl/⌘ + Alt + 1', label: 'editor.heading', params: { level: 1 } },
+  { keys: 'Ctrl/⌘ + Alt + 2', label: 'editor.heading', params: { level: 2 } },
+  { keys: 'Ctrl/⌘ + Shift + 8', label: 'editor.bulletList' },
+  { keys: 'Ctrl/⌘ + Shift + 7', label: 'editor.orderedList' },
+  { keys: 'Ctrl/⌘ + Shift + B', label: 'editor.blockquote' },
+  { keys: 'Ctrl/⌘ + Alt + Enter', label: 'editor.sceneBreak' },
+  { keys: 'Ctrl/⌘ + Z', label: 'editor.undo' },
+  { keys: 'Ctrl/⌘ + Shift + Z', label: 'editor.redo' },
+]
+
+function ShortcutsDialog({ onClose }: { onClose: () => void }) {
+  const t = useT()
+  const ref = useRef<HTMLDialogElement>(null)
+  useEffect(() => {
+    ref.current?.showModal()
+  }, [])
+  return (
+    <dialog ref={ref} onClose={onClose} className="w-full max-w-md rounded-2xl p-6 shadow-xl backdrop:bg-indigo-brand/30" aria-labelledby="shortcuts-title">
+      <h2 id="shortcuts-title" className="font-serif text-xl font-semibold text-indigo-brand">
+        {t('editor.shortcuts')}
+      </h2>
+      <dl className="mt-4 divide-y divide-slate-100 text-sm">
+        {SHORTCUTS.map((s) => (
+          <div key={s.keys} className="flex justify-between gap-4 py-2">
+            <dt className="text-slate-600">{t(s.label, s.params)}</dt>
+            <dd>
+              <kbd className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-xs">{s.keys}</kbd>
+            </dd>
+          </div>
+        ))}
+      </dl>
+      <form method="dialog" className="mt-4 text-right">
+        <button className="rounded-lg px-3 py-2 text-sm font-semibold text-violet-brand hover:bg-slate-50">{t('editor.shortcutsClose')}</button>
+      </form>
+    </dialog>
+  )
+}
