@@ -11,7 +11,7 @@ import { Button, buttonClass } from '~/components/ui/button.tsx'
 import { Notice } from '~/components/ui/notice.tsx'
 import { describeAuthError } from '~/modules/auth/auth-errors.ts'
 import { getRequestAuth } from '~/utils/auth.server.ts'
-import { readFormData } from '~/utils/form-data.server.ts'
+import { readFormData } from '~/utils/request-body.server.ts'
 import { useT, type MessageKey } from '~/utils/i18n.ts'
 
 const LINK_TYPES = ['signup', 'magiclink', 'recovery', 'invite', 'email_change', 'email'] as const

@@ -8,7 +8,7 @@ import { Notice } from '~/components/ui/notice.tsx'
 import { describeAuthError } from '~/modules/auth/auth-errors.ts'
 import { NewPasswordSchema, PASSWORD_MAX, PASSWORD_MIN } from '~/modules/auth/schema.ts'
 import { requireUser } from '~/utils/auth.server.ts'
-import { readFormData } from '~/utils/form-data.server.ts'
+import { readFormData } from '~/utils/request-body.server.ts'
 import { parseForm } from '~/utils/forms.ts'
 import { useT, type MessageKey } from '~/utils/i18n.ts'
 

@@ -1,5 +1,6 @@
-// The one way actions read their body: only real form submissions, at most a few KB, so a
-// JSON body, a huge upload or garbage gets a 4xx page instead of a crash.
+// The one way actions read their body: form submissions (at most a few KB) and the
+// editor's JSON saves, both bounded and refused when posted from another site, so a huge
+// upload, garbage or a cross-site post gets a 4xx instead of a crash.
 export const FORM_BODY_LIMIT = 64 * 1024
 
 const FORM_TYPES = ['application/x-www-form-urlencoded', 'multipart/form-data']
@@ -10,6 +11,29 @@ export async function readFormData(request: Request, limit = FORM_BODY_LIMIT): P
   if (!FORM_TYPES.some((t) => type.startsWith(t))) {
     throw new Response('This address accepts form submissions from its page only.', { status: 415 })
   }
+  const body = await readBounded(request, limit)
+  try {
+    return await new Response(body, { headers: { 'content-type': type } }).formData()
+  } catch {
+    throw new Response('The form could not be read. Reload the page and try again.', { status: 400 })
+  }
+}
+
+/** A JSON body (the editor's saves): same origin rule and size bound as forms. */
+export async function readJsonBody(request: Request, limit: number): Promise<unknown> {
+  refuseCrossSiteForm(request)
+  if (!(request.headers.get('content-type') ?? '').toLowerCase().startsWith('application/json')) {
+    throw new Response('Send JSON.', { status: 415 })
+  }
+  const body = await readBounded(request, limit)
+  try {
+    return JSON.parse(new TextDecoder().decode(body))
+  } catch {
+    throw new Response('The request body is not valid JSON.', { status: 400 })
+  }
+}
+
+async function readBounded(request: Request, limit: number): Promise<Uint8Array<ArrayBuffer>> {
   if (Number(request.headers.get('content-length') ?? 0) > limit) throw tooLarge()
   const chunks: Uint8Array[] = []
   let size = 0
@@ -26,11 +50,7 @@ export async function readFormData(request: Request, limit = FORM_BODY_LIMIT): P
       chunks.push(value)
     }
   }
-  try {
-    return await new Response(new Uint8Array(Buffer.concat(chunks)), { headers: { 'content-type': type } }).formData()
-  } catch {
-    throw new Response('The form could not be read. Reload the page and try again.', { status: 400 })
-  }
+  return new Uint8Array(Buffer.concat(chunks))
 }
 
 /**
@@ -54,5 +74,5 @@ function refuseCrossSiteForm(request: Request) {
 }
 
 function tooLarge() {
-  return new Response('The form is too large.', { status: 413 })
+  return new Response('What you sent is too large.', { status: 413 })
 }
