@@ -71,3 +71,12 @@ export function cleanText(text: string): string {
 export function escapeXml(text: string): string {
   return cleanText(text).replace(/[&<>"']/g, (char) => `&${{ '&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot', "'": 'apos' }[char]};`)
 }
+
+/** The book's language if Intl knows it, so a malformed tag can never break an export. */
+export function intlLocale(language: string): string {
+  try {
+    return Intl.getCanonicalLocales(language)[0] ?? 'en'
+  } catch {
+    return 'en'
+  }
+}
