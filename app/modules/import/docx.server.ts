@@ -1,0 +1,62 @@
+// .docx through mammoth: it reads the OOXML package, resolves styles and numbering, and
+// writes plain semantic HTML, which html.ts turns into manuscript blocks.
+import mammoth from 'mammoth'
+import { ImportError } from './errors.ts'
+import { readHtml } from './html.ts'
+import { WARN_IMAGES_DROPPED, type SourceBlock } from './source.ts'
+
+/** OLE compound file: what Word writes for a password-protected .docx (and for old .doc files). */
+const CFB_SIGNATURE = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]
+const ZIP_SIGNATURE = [0x50, 0x4b, 0x03, 0x04]
+
+const STYLE_MAP = [
+  "p[style-name='Title'] => h1:fresh",
+  "p[style-name='Heading 1'] => h1:fresh",
+  "p[style-name='Heading 2'] => h2:fresh",
+  "p[style-name='Heading 3'] => h3:fresh",
+  "p[style-name='Heading 4'] => h4:fresh",
+  "p[style-name='Heading 5'] => h5:fresh",
+  "p[style-name='Heading 6'] => h6:fresh",
+  "p[style-name='Quote'] => blockquote > p:fresh",
+  "p[style-name='Intense Quote'] => blockquote > p:fresh",
+  'b => strong',
+  'i => em',
+  'u => u',
+]
+
+function startsWith(bytes: Uint8Array, signature: number[]): boolean {
+  return signature.every((byte, index) => bytes[index] === byte)
+}
+
+function containsUtf16(bytes: Uint8Array, text: string): boolean {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).includes(Buffer.from(text, 'utf16le'))
+}
+
+export async function readDocx(bytes: Uint8Array, warnings: Set<string>): Promise<SourceBlock[]> {
+  if (startsWith(bytes, CFB_SIGNATURE)) {
+    // A Word 97-2003 file has a "WordDocument" stream and no encryption streams.
+    if (containsUtf16(bytes, 'WordDocument') && !containsUtf16(bytes, 'EncryptedPackage')) {
+      throw new ImportError('unsupported_type', 'Legacy Word 97-2003 (.doc) file named .docx')
+    }
+    throw new ImportError('encrypted_docx', 'Password-protected .docx (OLE compound file)')
+  }
+  if (!startsWith(bytes, ZIP_SIGNATURE)) throw new ImportError('corrupt_docx', 'Not a zip package')
+
+  let html: string
+  try {
+    const result = await mammoth.convertToHtml(
+      { buffer: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) },
+      {
+        styleMap: STYLE_MAP,
+        convertImage: mammoth.images.imgElement(async () => {
+          warnings.add(WARN_IMAGES_DROPPED)
+          return { src: '' }
+        }),
+      },
+    )
+    html = result.value
+  } catch (error) {
+    throw new ImportError('corrupt_docx', `mammoth could not read the package: ${error instanceof Error ? error.message : String(error)}`, { cause: error })
+  }
+  return readHtml(html, warnings)
+}

@@ -1,0 +1,172 @@
+// Inline emphasis shared by the plain-text and Markdown readers. Emphasis is applied only
+// when an opening run finds a matching closing run in the same paragraph, so a stray `_`
+// or `**` stays as typed. Closing runs are indexed up front, which keeps a paragraph full of
+// unmatched delimiters linear instead of quadratic.
+import { MARK_TYPES, type ManuscriptInline, type MarkType } from '../manuscript/schema.ts'
+
+export type InlineSyntax = {
+  /** Markdown: `*x*`, `***x***` and backslash escapes. Plain text knows only `_x_`, `**x**`, `__x__`. */
+  markdown: boolean
+}
+
+type Piece = { text: string; marks: MarkType[] }
+type Run = { start: number; length: number; char: '*' | '_'; canOpen: boolean; canClose: boolean }
+
+const ESCAPABLE = /[!-/:-@[-`{-~]/
+const WORD_CHAR = /[\p{L}\p{N}]/u
+const SPACE = /\s/
+
+function isWordChar(char: string | undefined): boolean {
+  return char !== undefined && WORD_CHAR.test(char)
+}
+
+function isSpace(char: string | undefined): boolean {
+  return char === undefined || SPACE.test(char)
+}
+
+function scanRuns(text: string, syntax: InlineSyntax): { runs: Run[]; escaped: Set<number> } {
+  const runs: Run[] = []
+  const escaped = new Set<number>()
+  for (let i = 0; i < text.length; ) {
+    const char = text[i]
+    if (syntax.markdown && char === '\\' && i + 1 < text.length && ESCAPABLE.test(text[i + 1])) {
+      escaped.add(i)
+      i += 2
+      continue
+    }
+    if (char === '*' || char === '_') {
+      let end = i
+      while (end < text.length && text[end] === char) end++
+      const before = text[i - 1]
+      const after = text[end]
+      // `_` never opens or closes inside a word (snake_case, "word_s"); `*` may.
+      const canOpen = !isSpace(after) && (char === '*' || !isWordChar(before))
+      const canClose = !isSpace(before) && (char === '*' || !isWordChar(after))
+      runs.push({ start: i, length: end - i, char, canOpen, canClose })
+      i = end
+      continue
+    }
+    i++
+  }
+  return { runs, escaped }
+}
+
+function marksForRun(run: Run, syntax: InlineSyntax): MarkType[] | null {
+  if (syntax.markdown) {
+    if (run.length === 1) return ['italic']
+    if (run.length === 2) return ['bold']
+    if (run.length === 3) return ['bold', 'italic']
+    return null
+  }
+  if (run.char === '_' && run.length === 1) return ['italic']
+  if (run.length === 2) return ['bold']
+  return null
+}
+
+/** Parses a paragraph's text (a `\n` is a hard line break) into marked text and hard breaks. */
+export function parseInline(text: string, syntax: InlineSyntax): ManuscriptInline[] {
+  const { runs, escaped } = scanRuns(text, syntax)
+  const runAt = new Map<number, Run>()
+  const closers = new Map<string, number[]>()
+  for (const run of runs) {
+    runAt.set(run.start, run)
+    if (!run.canClose) continue
+    const key = run.char + run.length
+    const list = closers.get(key) ?? []
+    list.push(run.start)
+    closers.set(key, list)
+  }
+
+  function findCloser(run: Run, after: number, before: number): number {
+    const list = closers.get(run.char + run.length)
+    if (!list) return -1
+    let low = 0
+    let high = list.length
+    while (low < high) {
+      const mid = (low + high) >> 1
+      if (list[mid] <= after) low = mid + 1
+      else high = mid
+    }
+    return low < list.length && list[low] + run.length <= before ? list[low] : -1
+  }
+
+  const pieces: Piece[] = []
+  function walk(start: number, end: number, marks: MarkType[]): void {
+    let buffer = ''
+    const flush = () => {
+      if (buffer) pieces.push({ text: buffer, marks })
+      buffer = ''
+    }
+    for (let i = start; i < end; ) {
+      if (escaped.has(i)) {
+        buffer += text[i + 1]
+        i += 2
+        continue
+      }
+      const run = runAt.get(i)
+      if (!run) {
+        buffer += text[i]
+        i++
+        continue
+      }
+      const runEnd = Math.min(i + run.length, end)
+      const added = run.canOpen && runEnd === i + run.length ? marksForRun(run, syntax) : null
+      const closer = added ? findCloser(run, i + run.length, end) : -1
+      if (added && closer > i + run.length) {
+        flush()
+        walk(i + run.length, closer, [...new Set([...marks, ...added])])
+        i = closer + run.length
+        continue
+      }
+      buffer += text.slice(i, runEnd)
+      i = runEnd
+    }
+    flush()
+  }
+  walk(0, text.length, [])
+  return piecesToInline(pieces)
+}
+
+/** Plain text with the Portuguese dialogue dash and typewriter dashes made typographic. */
+export function typographicDashes(text: string): string {
+  return text.replace(/-{2,3}/g, '—')
+}
+
+function sameMarks(a: MarkType[], b: MarkType[]): boolean {
+  return a.length === b.length && a.every((mark) => b.includes(mark))
+}
+
+export function piecesToInline(pieces: Piece[]): ManuscriptInline[] {
+  const merged: Piece[] = []
+  for (const piece of pieces) {
+    const last = merged.at(-1)
+    if (last && sameMarks(last.marks, piece.marks)) last.text += piece.text
+    else merged.push({ text: piece.text, marks: [...piece.marks] })
+  }
+  const out: ManuscriptInline[] = []
+  for (const piece of merged) {
+    const marks = MARK_TYPES.filter((mark) => piece.marks.includes(mark))
+    typographicDashes(piece.text)
+      .split('\n')
+      .forEach((line, index) => {
+        if (index > 0) out.push({ type: 'hardBreak' })
+        if (line) out.push(marks.length ? { type: 'text', text: line, marks: marks.map((type) => ({ type })) } : { type: 'text', text: line })
+      })
+  }
+  return trimInline(out)
+}
+
+/** Drops leading/trailing whitespace and hard breaks so a paragraph never starts or ends blank. */
+export function trimInline(nodes: ManuscriptInline[]): ManuscriptInline[] {
+  const out = [...nodes]
+  while (out.length && (out[0].type === 'hardBreak' || (out[0].type === 'text' && !out[0].text.trim()))) out.shift()
+  while (out.length && (out.at(-1)!.type === 'hardBreak' || (out.at(-1)!.type === 'text' && !(out.at(-1) as { text: string }).text.trim()))) out.pop()
+  if (out[0]?.type === 'text') out[0] = { ...out[0], text: out[0].text.trimStart() }
+  const last = out.at(-1)
+  if (last?.type === 'text') out[out.length - 1] = { ...last, text: last.text.trimEnd() }
+  return out
+}
+
+export function inlineText(nodes: ManuscriptInline[] | undefined): string {
+  return (nodes ?? []).map((node) => (node.type === 'text' ? node.text : ' ')).join('')
+}

@@ -1,0 +1,32 @@
+// What every reader produces: a flat run of blocks in which headings keep their original
+// level (1-6), so chapter splitting can work the same way for .txt, .md and .docx.
+import type { ManuscriptBlock, ManuscriptInline } from '../manuscript/schema.ts'
+
+export type SourceBlock =
+  | { kind: 'heading'; level: number; content: ManuscriptInline[] }
+  /** `singleLine`: the paragraph was one line in the source (a candidate chapter or title line). */
+  | { kind: 'block'; block: ManuscriptBlock; singleLine: boolean }
+
+/** A line that is only a scene-break ornament: `***`, `* * *`, `* * * * *`, `#`, `---`. */
+export function isSceneBreakLine(line: string): boolean {
+  return /^(?:(?:\*[ \t]*){3,}|#|-{3,}|(?:-[ \t]+){2,}-)$/.test(line.trim())
+}
+
+export const WARN_HTML_DROPPED = 'Raw HTML in the Markdown was removed; only its text was kept.'
+export const WARN_IMAGES_DROPPED = 'Images are not imported; they were left out.'
+
+export const SCENE_BREAK: ManuscriptBlock = { type: 'sceneBreak' }
+
+/** Headings inside a chapter body: the manuscript format has levels 1-3 only. */
+export function toBodyHeading(level: number, content: ManuscriptInline[]): ManuscriptBlock | null {
+  if (!content.length) return null
+  return { type: 'heading', attrs: { level: Math.min(3, Math.max(1, level)) as 1 | 2 | 3 }, content }
+}
+
+export function toBlocks(items: SourceBlock[]): ManuscriptBlock[] {
+  return items.flatMap((item) => {
+    if (item.kind === 'block') return [item.block]
+    const heading = toBodyHeading(item.level, item.content)
+    return heading ? [heading] : []
+  })
+}
