@@ -1,0 +1,41 @@
+// The book form (create and edit), shared by the server action and the form. Messages are
+// catalogue keys; the page translates them. Limits match the database's checks
+// (supabase/migrations/20261204190000_writing_data_model.sql).
+import { z } from 'zod'
+import type { MessageKey } from '~/utils/i18n.ts'
+
+export const BOOK_TITLE_MAX = 200
+export const GENRE_MAX = 80
+export const SYNOPSIS_MAX = 5000
+export const BOOK_LANGUAGES = ['pt-BR', 'en', 'other'] as const
+export type BookLanguage = (typeof BOOK_LANGUAGES)[number]
+
+const msg = (key: MessageKey) => ({ error: key })
+
+/** A title is one line of printable text, 1 to 200 characters once trimmed. */
+export const TitleSchema = z
+  .string()
+  .trim()
+  .min(1, msg('validation.nameRequired'))
+  .max(BOOK_TITLE_MAX, msg('validation.nameMax'))
+  .regex(/^[^\p{Cc}]*$/u, msg('validation.nameChars'))
+
+/** An optional text field: blank means "none" (null). */
+function optionalText(max: number, oneLine: boolean) {
+  const text = z.string().trim().max(max, msg('validation.nameMax'))
+  return (oneLine ? text.regex(/^[^\p{Cc}]*$/u, msg('validation.nameChars')) : text)
+    .optional()
+    .nullable()
+    .transform((value) => (value ? value : null))
+}
+
+export const BookFormSchema = z.object({
+  title: TitleSchema,
+  language: z.enum(BOOK_LANGUAGES, msg('validation.invalidForm')),
+  genre: optionalText(GENRE_MAX, true),
+  synopsis: optionalText(SYNOPSIS_MAX, false),
+})
+
+export type BookInput = z.infer<typeof BookFormSchema>
+
+export const RenameBookSchema = z.object({ title: TitleSchema })
