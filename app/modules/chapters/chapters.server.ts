@@ -1,0 +1,154 @@
+// Chapters of a book, each function run inside the caller's scoped transaction (RLS decides
+// what exists). Saving goes through public.save_chapter, which compares version numbers so
+// two tabs never overwrite each other: the later save becomes a 'conflict' version.
+import type { Tx } from '~/utils/db.server.ts'
+import { toPlainText, countWords } from '../manuscript/plain-text.ts'
+import { EMPTY_DOC, MAX_CHAPTER_JSON_BYTES, ManuscriptDocSchema, type ManuscriptDoc } from '../manuscript/schema.ts'
+import { WritingError, isUuid } from './errors.ts'
+import type { ChapterStatus } from './schema.ts'
+
+export type OutlineItem = { id: string; title: string; position: number; status: ChapterStatus; wordCount: number; version: number }
+
+export type Chapter = OutlineItem & {
+  bookId: string
+  workspaceId: string
+  content: ManuscriptDoc
+  updatedAt: Date
+  deletedAt: Date | null
+}
+
+export type SaveResult = { status: 'saved'; version: number } | { status: 'conflict'; version: number; versionId: string }
+
+/** The book's chapters outside the trash, in reading order. */
+export async function listOutline({ tx, bookId }: { tx: Tx; bookId: string }): Promise<OutlineItem[]> {
+  if (!isUuid(bookId)) return []
+  return tx<OutlineItem[]>`
+    select c.id, c.title, c.position, c.status, c.word_count as "wordCount", c.version
+    from public.chapters c
+    where c.book_id = ${bookId} and c.deleted_at is null
+    order by c.position, c.created_at`
+}
+
+/** The chapter with its content, also when in the trash (deletedAt says so); null when not visible. */
+export async function getChapter({ tx, chapterId }: { tx: Tx; chapterId: string }): Promise<Chapter | null> {
+  if (!isUuid(chapterId)) return null
+  const rows = await tx<Chapter[]>`
+    select c.id, c.title, c.position, c.status, c.word_count as "wordCount", c.version,
+           c.book_id as "bookId", c.tenant_id as "workspaceId", c.content,
+           c.updated_at as "updatedAt", c.deleted_at as "deletedAt"
+    from public.chapters c
+    where c.id = ${chapterId}`
+  return rows[0] ?? null
+}
+
+/** Adds an empty chapter at the end of the book. Throws not_found when the book is not visible. */
+export async function createChapter({ tx, bookId, title }: { tx: Tx; bookId: string; title: string }): Promise<{ id: string }> {
+  if (!isUuid(bookId)) throw new WritingError('not_found', 'Book not found')
+  const rows = await tx<{ id: string }[]>`
+    insert into public.chapters (tenant_id, book_id, position, title, content, plain_text, word_count)
+    select b.tenant_id, b.id,
+           coalesce((select max(c.position) + 1 from public.chapters c where c.book_id = b.id and c.deleted_at is null), 0),
+           ${title}, ${JSON.stringify(EMPTY_DOC)}::text::jsonb, '', 0
+    from public.books b
+    where b.id = ${bookId}
+    returning id`
+  if (!rows[0]) throw new WritingError('not_found', 'Book not found')
+  return rows[0]
+}
+
+/** False when the chapter is not visible. */
+export async function renameChapter({ tx, chapterId, title }: { tx: Tx; chapterId: string; title: string }): Promise<boolean> {
+  if (!isUuid(chapterId)) return false
+  const result = await tx`update public.chapters set title = ${title} where id = ${chapterId}`
+  return result.count === 1
+}
+
+export async function setChapterStatus({ tx, chapterId, status }: { tx: Tx; chapterId: string; status: ChapterStatus }): Promise<boolean> {
+  if (!isUuid(chapterId)) return false
+  const result = await tx`update public.chapters set status = ${status} where id = ${chapterId}`
+  return result.count === 1
+}
+
+/**
+ * Puts the book's chapters (outside the trash) in this order. The list must name each exactly
+ * once; otherwise the database raises 22023, which withUser answers with 400.
+ */
+export async function reorderChapters({ tx, bookId, chapterIds }: { tx: Tx; bookId: string; chapterIds: string[] }): Promise<void> {
+  if (!isUuid(bookId)) throw new WritingError('not_found', 'Book not found')
+  const [book] = await tx`select 1 from public.books where id = ${bookId}`
+  if (!book) throw new WritingError('not_found', 'Book not found')
+  await tx`select public.reorder_chapters(${bookId}, ${chapterIds}::uuid[])`
+}
+
+/** Moves the chapter to the trash. False when not visible or already there. */
+export async function trashChapter({ tx, chapterId }: { tx: Tx; chapterId: string }): Promise<boolean> {
+  if (!isUuid(chapterId)) return false
+  const result = await tx`update public.chapters set deleted_at = now() where id = ${chapterId} and deleted_at is null`
+  return result.count === 1
+}
+
+/** Takes the chapter out of the trash and puts it at the end of its book. */
+export async function restoreChapter({ tx, chapterId }: { tx: Tx; chapterId: string }): Promise<boolean> {
+  if (!isUuid(chapterId)) return false
+  const result = await tx`
+    update public.chapters c
+    set deleted_at = null,
+        position = coalesce((select max(o.position) + 1 from public.chapters o where o.book_id = c.book_id and o.deleted_at is null), 0)
+    where c.id = ${chapterId} and c.deleted_at is not null`
+  return result.count === 1
+}
+
+/**
+ * Parses a chapter's content as the editor sent it (JSON text or an already parsed value):
+ * too large → content_too_large (413), not JSON or not the manuscript format → invalid_content (400).
+ */
+export function parseChapterContent(content: unknown): ManuscriptDoc {
+  const text = typeof content === 'string' ? content : JSON.stringify(content ?? null)
+  if (Buffer.byteLength(text, 'utf8') > MAX_CHAPTER_JSON_BYTES) {
+    throw new WritingError('content_too_large', `The chapter is larger than ${MAX_CHAPTER_JSON_BYTES} bytes of JSON`)
+  }
+  let value: unknown = content
+  if (typeof content === 'string') {
+    try {
+      value = JSON.parse(content)
+    } catch {
+      throw new WritingError('invalid_content', 'The chapter content is not JSON')
+    }
+  }
+  const parsed = ManuscriptDocSchema.safeParse(value)
+  if (!parsed.success) {
+    const where = parsed.error.issues[0]?.path.join('.') || 'document'
+    throw new WritingError('invalid_content', `The chapter content is not a valid manuscript (at ${where})`)
+  }
+  return parsed.data
+}
+
+/**
+ * Saves the editor's content if expectedVersion is the chapter's current version. Otherwise
+ * nothing is overwritten: the content is kept as a 'conflict' version and the answer names
+ * it and the current version, so the editor can tell the writer.
+ */
+export async function saveChapter({
+  tx,
+  chapterId,
+  expectedVersion,
+  content,
+}: {
+  tx: Tx
+  chapterId: string
+  expectedVersion: number
+  content: unknown
+}): Promise<SaveResult> {
+  if (!Number.isSafeInteger(expectedVersion) || expectedVersion < 1) {
+    throw new WritingError('invalid_content', 'The expected version must be a positive whole number')
+  }
+  const doc = parseChapterContent(content)
+  if (!isUuid(chapterId)) throw new WritingError('not_found', 'Chapter not found')
+  const [visible] = await tx`select 1 from public.chapters where id = ${chapterId}`
+  if (!visible) throw new WritingError('not_found', 'Chapter not found')
+
+  const plainText = toPlainText(doc)
+  const [row] = await tx<{ result: SaveResult }[]>`
+    select public.save_chapter(${chapterId}, ${expectedVersion}, ${JSON.stringify(doc)}::text::jsonb, ${plainText}, ${countWords(plainText)}) as result`
+  return row.result
+}
