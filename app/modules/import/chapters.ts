@@ -59,31 +59,51 @@ function splittingLevel(items: SourceBlock[]): number {
 
 type Section = { title: string | null; items: SourceBlock[] }
 
-function sections(items: SourceBlock[]): Section[] {
+type Boundary = { index: number; line: ChapterLine | null; subtitle: boolean }
+
+function boundaries(items: SourceBlock[]): Boundary[] {
   const level = splittingLevel(items)
-  const out: Section[] = [{ title: null, items: [] }]
-  for (let i = 0; i < items.length; i++) {
-    const item = items[i]
+  const out: Boundary[] = []
+  items.forEach((item, index) => {
     const line = chapterLineOf(item)
-    const isBoundary = line !== null || (item.kind === 'heading' && item.level === level)
-    if (!isBoundary) {
-      out.at(-1)!.items.push(item)
-      continue
+    if (line === null && !(item.kind === 'heading' && item.level === level)) return
+    const next = items[index + 1]
+    const subtitle =
+      line !== null &&
+      !line.titled &&
+      (item.kind === 'heading'
+        ? next?.kind === 'heading' && next.level > item.level && !chapterLineOf(next)
+        : isTitleLine(next) && items[index + 2] !== undefined)
+    out.push({ index, line, subtitle })
+  })
+  return out
+}
+
+/**
+ * A line under "II." is a title only when that is the book's convention: most bare chapter
+ * lines (and at least two) have one. Otherwise a chapter's short first sentence would be
+ * mistaken for its title.
+ */
+function titlesFollowChapterLines(found: Boundary[]): boolean {
+  const bare = found.filter((boundary) => boundary.line && !boundary.line.titled)
+  const titled = bare.filter((boundary) => boundary.subtitle).length
+  return titled >= 2 && titled >= 0.8 * bare.length
+}
+
+function sections(items: SourceBlock[]): Section[] {
+  const found = boundaries(items)
+  const mergeTitles = titlesFollowChapterLines(found)
+  const out: Section[] = [{ title: null, items: items.slice(0, found[0]?.index ?? items.length) }]
+  found.forEach((boundary, position) => {
+    const end = found[position + 1]?.index ?? items.length
+    let title = textOf(items[boundary.index])
+    let bodyStart = boundary.index + 1
+    if (mergeTitles && boundary.subtitle && boundary.line) {
+      title = `${boundary.line.line.replace(/\.$/, '')} — ${textOf(items[boundary.index + 1])}`
+      bodyStart++
     }
-    let title = textOf(item)
-    const next = items[i + 1]
-    if (line && !line.titled) {
-      const subtitle =
-        item.kind === 'heading'
-          ? next?.kind === 'heading' && next.level > item.level && !chapterLineOf(next)
-          : isTitleLine(next) && items[i + 2] !== undefined
-      if (subtitle) {
-        title = `${line.line.replace(/\.$/, '')} — ${textOf(next!)}`
-        i++
-      }
-    }
-    out.push({ title, items: [] })
-  }
+    out.push({ title, items: items.slice(bodyStart, end) })
+  })
   return out
 }
 
