@@ -52,7 +52,7 @@ function isTitleLine(item: SourceBlock | undefined): boolean {
 
 function splittingLevel(items: SourceBlock[]): number {
   const counts = new Map<number, number>()
-  for (const item of items) if (item.kind === 'heading') counts.set(item.level, (counts.get(item.level) ?? 0) + 1)
+  for (const item of items) if (item.kind === 'heading' && item.level > 0) counts.set(item.level, (counts.get(item.level) ?? 0) + 1)
   const levels = [...counts.keys()].sort((a, b) => a - b)
   return levels.find((level) => counts.get(level)! >= 2) ?? levels[0] ?? 0
 }

@@ -10,7 +10,8 @@ const CFB_SIGNATURE = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]
 const ZIP_SIGNATURE = [0x50, 0x4b, 0x03, 0x04]
 
 const STYLE_MAP = [
-  "p[style-name='Title'] => h1:fresh",
+  "p[style-name='Title'] => p.title:fresh",
+  "p[style-name='Subtitle'] => p.subtitle:fresh",
   "p[style-name='Heading 1'] => h1:fresh",
   "p[style-name='Heading 2'] => h2:fresh",
   "p[style-name='Heading 3'] => h3:fresh",

@@ -5,13 +5,13 @@ import type { ManuscriptBlock, ManuscriptInline, MarkType } from '../manuscript/
 import { piecesToInline } from './inline.ts'
 import { isSceneBreakLine, SCENE_BREAK, toBlocks, WARN_IMAGES_DROPPED, type SourceBlock } from './source.ts'
 
-type Element = { tag: string; children: Node[] }
+type Element = { tag: string; className: string; children: Node[] }
 type Node = Element | string
 
 const VOID = new Set(['br', 'img', 'hr', 'wbr'])
 const INLINE = new Set(['strong', 'b', 'em', 'i', 'u', 's', 'del', 'sub', 'sup', 'a', 'span', 'br', 'img', 'code', 'small', 'wbr'])
 const MARK_OF: Record<string, MarkType> = { strong: 'bold', b: 'bold', em: 'italic', i: 'italic', u: 'underline' }
-const TOKEN = /<(\/?)([A-Za-z][A-Za-z0-9]*)(?:\s[^<>]*?)?(\/?)>|<!--[\s\S]*?-->|([^<]+)|</g
+const TOKEN = /<(\/?)([A-Za-z][A-Za-z0-9]*)(\s[^<>]*?)?(\/?)>|<!--[\s\S]*?-->|([^<]+)|</g
 
 const NAMED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0' }
 
@@ -24,10 +24,10 @@ export function decodeEntities(text: string): string {
 }
 
 export function parseHtml(html: string): Element {
-  const root: Element = { tag: '#root', children: [] }
+  const root: Element = { tag: '#root', className: '', children: [] }
   const stack: Element[] = [root]
   for (const match of html.matchAll(TOKEN)) {
-    const [whole, closing, rawTag, selfClosing, text] = match
+    const [whole, closing, rawTag, attributes, selfClosing, text] = match
     const top = stack.at(-1)!
     if (text !== undefined || whole === '<') {
       top.children.push(decodeEntities(text ?? whole))
@@ -40,7 +40,7 @@ export function parseHtml(html: string): Element {
       if (index > 0) stack.length = index
       continue
     }
-    const element: Element = { tag, children: [] }
+    const element: Element = { tag, className: /\sclass="([^"]*)"/.exec(attributes ?? '')?.[1] ?? '', children: [] }
     top.children.push(element)
     if (!selfClosing && !VOID.has(tag)) stack.push(element)
   }
@@ -106,6 +106,10 @@ export function blocksOf(nodes: Node[], warnings: Set<string>): SourceBlock[] {
     if (heading) {
       const content = inlineOf(node.children, warnings)
       if (content.length) out.push({ kind: 'heading', level: Number(heading[1]), content })
+    } else if (node.tag === 'p' && /\b(?:title|subtitle)\b/.test(node.className)) {
+      // Word's Title/Subtitle styles: level 0 never splits chapters and reads as a title page.
+      const content = inlineOf(node.children, warnings)
+      if (content.length) out.push({ kind: 'heading', level: 0, content })
     } else if (node.tag === 'p') {
       const paragraph = paragraphOf(inlineOf(node.children, warnings))
       if (paragraph) out.push(paragraph)

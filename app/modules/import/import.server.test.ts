@@ -110,6 +110,15 @@ describe('markdown import', () => {
   })
 })
 
+describe('markdown metadata', () => {
+  it('leaves YAML front matter out of the manuscript, with a warning', async () => {
+    const preview = await importText('notes.md', '---\ntitle: Draft\ntags:\n  - novel\n---\n\n# Chapter 1\n\nText here.\n')
+    expect(preview.chapters.map((chapter) => chapter.title)).toEqual(['Chapter 1'])
+    expect(toPlainText(preview.chapters[0].doc)).toBe('Text here.')
+    expect(preview.warnings.some((warning) => warning.includes('front matter'))).toBe(true)
+  })
+})
+
 describe('docx import', () => {
   it('reads headings, bold, italic, underline and a scene break from a Word file', async () => {
     const bytes = await docxBytes([
@@ -133,6 +142,19 @@ describe('docx import', () => {
     expect(toPlainText(one.doc)).toContain('She opened the letter and laughed.')
     expect(two.doc.content[0]).toEqual({ type: 'heading', attrs: { level: 2 }, content: [{ type: 'text', text: 'A section' }] })
     expect(preview.totalWords).toBe(15)
+  })
+
+  it('takes a Title-styled first line as the title page, not as a chapter', async () => {
+    const bytes = await docxBytes([
+      new Paragraph({ text: 'The Lighthouse', heading: HeadingLevel.TITLE }),
+      new Paragraph({ text: 'One', heading: HeadingLevel.HEADING_1 }),
+      new Paragraph({ text: 'Fog.' }),
+      new Paragraph({ text: 'Two', heading: HeadingLevel.HEADING_1 }),
+      new Paragraph({ text: 'Sun.' }),
+    ])
+    const preview = await parseManuscript({ fileName: 'lighthouse.docx', bytes })
+    expect(preview.titlePage).toBe('The Lighthouse')
+    expect(preview.chapters.map((chapter) => chapter.title)).toEqual(['One', 'Two'])
   })
 
   it('splits a Word file on chapter lines typed as ordinary paragraphs', async () => {
@@ -161,6 +183,13 @@ describe('bad input', () => {
   it('refuses a PNG renamed .md as not text', async () => {
     const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 1])
     expect(await importError('cover.md', png)).toBe('not_text')
+  })
+
+  it('accepts UTF-16 text that starts with a byte-order mark (Notepad "Unicode")', async () => {
+    const bytes = new Uint8Array([0xff, 0xfe, ...Buffer.from('Capítulo 1\r\n\r\nOlá, mundo.\r\n', 'utf16le')])
+    const preview = await parseManuscript({ fileName: 'ola.txt', bytes })
+    expect(preview.chapters.map((chapter) => chapter.title)).toEqual(['Capítulo 1'])
+    expect(toPlainText(preview.chapters[0].doc)).toBe('Olá, mundo.')
   })
 
   it('refuses text that is not UTF-8', async () => {

@@ -30,15 +30,20 @@ export function formatOf(fileName: string): ImportFormat | null {
   return (extension && FORMAT_OF_EXTENSION[extension]) || null
 }
 
-/** Strict UTF-8 with no NUL bytes, BOM stripped, line ends normalised. */
+/**
+ * Strict UTF-8 with no NUL bytes, BOM stripped, line ends normalised. UTF-16 is accepted only
+ * with its byte-order mark (what Windows Notepad writes as "Unicode"): unmistakably text.
+ */
 export function decodeText(bytes: Uint8Array): string {
-  if (bytes.includes(0)) throw new ImportError('not_text', 'File contains NUL bytes (binary data)')
+  const utf16 = bytes[0] === 0xff && bytes[1] === 0xfe ? 'utf-16le' : bytes[0] === 0xfe && bytes[1] === 0xff ? 'utf-16be' : null
+  if (!utf16 && bytes.includes(0)) throw new ImportError('not_text', 'File contains NUL bytes (binary data)')
   let text: string
   try {
-    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes)
+    text = new TextDecoder(utf16 ?? 'utf-8', { fatal: true, ignoreBOM: false }).decode(bytes)
   } catch (error) {
-    throw new ImportError('not_text', 'File is not valid UTF-8 text', { cause: error })
+    throw new ImportError('not_text', `File is not valid ${utf16 ?? 'UTF-8'} text`, { cause: error })
   }
+  if (text.includes('\u0000')) throw new ImportError('not_text', 'File contains NUL characters (binary data)')
   return (
     text
       .replace(/\r\n?/g, '\n')

@@ -29,8 +29,19 @@ function startsBlock(line: string): boolean {
   return ATX.test(line) || THEMATIC.test(line) || QUOTE.test(line) || BULLET.test(line) || ORDERED.test(line) || FENCE.test(line)
 }
 
+export const WARN_FRONT_MATTER = 'The YAML front matter at the top of the Markdown file was not imported.'
+
 export function readMarkdown(text: string, warnings: Set<string>): SourceBlock[] {
-  return readBlocks(text.split('\n'), warnings)
+  const lines = text.split('\n')
+  // Obsidian/Jekyll-style metadata between two `---` lines is not part of the manuscript.
+  if (lines[0]?.trim() === '---') {
+    const close = lines.findIndex((line, index) => index > 0 && /^(?:---|\.\.\.)\s*$/.test(line))
+    if (close > 0 && lines.slice(1, close).every((line) => !line.trim() || /^[\w-]+:|^\s+|^-\s/.test(line))) {
+      warnings.add(WARN_FRONT_MATTER)
+      return readBlocks(lines.slice(close + 1), warnings)
+    }
+  }
+  return readBlocks(lines, warnings)
 }
 
 function readBlocks(lines: string[], warnings: Set<string>): SourceBlock[] {

@@ -3,6 +3,7 @@
 import type { ManuscriptBlock, ManuscriptInline } from '../manuscript/schema.ts'
 
 export type SourceBlock =
+  /** level 1-6, or 0 for a document title (Word's Title style): never a chapter boundary. */
   | { kind: 'heading'; level: number; content: ManuscriptInline[] }
   /** `singleLine`: the paragraph was one line in the source (a candidate chapter or title line). */
   | { kind: 'block'; block: ManuscriptBlock; singleLine: boolean }
