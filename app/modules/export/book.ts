@@ -23,7 +23,7 @@ const WORDS: Record<'pt' | 'en', Words> = {
 }
 
 export function wordsFor(language: string): Words {
-  return language.toLowerCase().startsWith('pt') ? WORDS.pt : WORDS.en
+  return languageTag(language).startsWith('pt') ? WORDS.pt : WORDS.en
 }
 
 export function bookTitle(book: ExportBook): string {
@@ -72,11 +72,14 @@ export function escapeXml(text: string): string {
   return cleanText(text).replace(/[&<>"']/g, (char) => `&${{ '&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot', "'": 'apos' }[char]};`)
 }
 
-/** The book's language if Intl knows it, so a malformed tag can never break an export. */
-export function intlLocale(language: string): string {
+/**
+ * The book's language as a well-formed BCP 47 tag ('pt_br' → 'pt-BR'), or 'und' (undetermined)
+ * when it is not one, so a malformed tag can never make an EPUB invalid or break Intl.
+ */
+export function languageTag(language: string): string {
   try {
-    return Intl.getCanonicalLocales(language)[0] ?? 'en'
+    return Intl.getCanonicalLocales(language.trim().replace(/_/g, '-'))[0] ?? 'und'
   } catch {
-    return 'en'
+    return 'und'
   }
 }

@@ -24,7 +24,7 @@ import {
   chapterTitle,
   cleanText,
   type ExportBook,
-  intlLocale,
+  languageTag,
   roundedWordCount,
   wordsFor,
 } from './book.ts'
@@ -41,7 +41,7 @@ export const DOCX_SCENE_BREAK = '#'
 
 // US Letter for English manuscripts (the convention there), A4 everywhere else.
 function pageSize(language: string): { width: number; height: number } {
-  return language.toLowerCase().startsWith('en') ? { width: 12240, height: 15840 } : { width: 11906, height: 16838 }
+  return languageTag(language).startsWith('en') ? { width: 12240, height: 15840 } : { width: 11906, height: 16838 }
 }
 
 type Context = { depth: number; prefix?: string }
@@ -124,7 +124,7 @@ function blockParagraphs(block: ManuscriptBlock, context: Context): Paragraph[] 
 function titlePage(book: ExportBook, textWidth: number, pageHeight: number): Paragraph[] {
   const words = wordsFor(book.language)
   const count = roundedWordCount(bookWordCount(book))
-  const formattedCount = `${new Intl.NumberFormat(intlLocale(book.language)).format(count)} ${words.words}`
+  const formattedCount = `${new Intl.NumberFormat(languageTag(book.language)).format(count)} ${words.words}`
   const author = cleanText(book.author).trim()
   const single = { line: SINGLE, lineRule: LineRuleType.AUTO, before: 0, after: 0 }
   return [
@@ -156,7 +156,7 @@ function titlePage(book: ExportBook, textWidth: number, pageHeight: number): Par
 
 function runningHeader(book: ExportBook): Header {
   const surname = authorSurname(book.author)
-  const title = bookTitle(book).toLocaleUpperCase(intlLocale(book.language))
+  const title = bookTitle(book).toLocaleUpperCase(languageTag(book.language))
   const text = `${surname === '' ? '' : `${surname} / `}${title} / `
   return new Header({
     children: [
@@ -202,7 +202,7 @@ export async function toDocx(book: ExportBook): Promise<Uint8Array> {
     styles: {
       default: {
         document: {
-          run: { font: FONT, size: SIZE, language: { value: intlLocale(book.language) } },
+          run: { font: FONT, size: SIZE, language: { value: languageTag(book.language) } },
           paragraph: { spacing: { line: DOUBLE, lineRule: LineRuleType.AUTO, before: 0, after: 0 } },
         },
       },

@@ -98,6 +98,12 @@ describe('toEpub', () => {
     expect(chapter).toContain('xml:lang="pt-BR" lang="pt-BR"')
   })
 
+  test('writes a malformed language as its well-formed tag, or as undetermined', async () => {
+    const opfOf = async (language: string) => (await filesOf(await toEpub({ ...SAMPLE_BOOK, language }))).read('OEBPS/content.opf')
+    expect(await opfOf('pt_br')).toContain('<dc:language>pt-BR</dc:language>')
+    expect(await opfOf('not a language')).toContain('<dc:language>und</dc:language>')
+  })
+
   test('has a title page, a table of contents and one file per chapter', async () => {
     const epub = await filesOf(await toEpub(SAMPLE_BOOK))
     expect(epub.names.filter((name) => /^OEBPS\/chapter-\d+\.xhtml$/.test(name))).toEqual(['OEBPS/chapter-001.xhtml', 'OEBPS/chapter-002.xhtml'])

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto'
 import JSZip from 'jszip'
 import type { ManuscriptBlock, ManuscriptInline } from '../manuscript/schema.ts'
 import { SCENE_BREAK_TEXT } from '../manuscript/plain-text.ts'
-import { bookTitle, chapterTitle, cleanText, escapeXml, type ExportBook, wordsFor } from './book.ts'
+import { bookTitle, chapterTitle, cleanText, escapeXml, type ExportBook, languageTag, wordsFor } from './book.ts'
 
 export type EpubOptions = {
   /** The book's stable identifier (a UUID): readers use it to tell editions apart. New one if omitted. */
@@ -108,7 +108,7 @@ function epubDate(date: Date): string {
 
 export async function toEpub(book: ExportBook, options: EpubOptions = {}): Promise<Uint8Array> {
   const identifier = `urn:uuid:${options.identifier ?? randomUUID()}`
-  const language = cleanText(book.language).trim() || 'und'
+  const language = languageTag(book.language)
   const title = bookTitle(book)
   const author = cleanText(book.author).trim()
   const words = wordsFor(language)
