@@ -10,7 +10,8 @@ export type InlineSyntax = {
 }
 
 type Piece = { text: string; marks: MarkType[] }
-type Run = { start: number; length: number; char: '*' | '_'; canOpen: boolean; canClose: boolean }
+/** A delimiter run (`*`, `**`, `_`…) or, in Markdown, a backslash escape (`char` is `\\`). */
+type Token = { start: number; length: number; char: '*' | '_' | '\\'; canOpen: boolean; canClose: boolean }
 
 const ESCAPABLE = /[!-/:-@[-`{-~]/
 const WORD_CHAR = /[\p{L}\p{N}]/u
@@ -24,34 +25,34 @@ function isSpace(char: string | undefined): boolean {
   return char === undefined || SPACE.test(char)
 }
 
-function scanRuns(text: string, syntax: InlineSyntax): { runs: Run[]; escaped: Set<number> } {
-  const runs: Run[] = []
-  const escaped = new Set<number>()
-  for (let i = 0; i < text.length; ) {
-    const char = text[i]
-    if (syntax.markdown && char === '\\' && i + 1 < text.length && ESCAPABLE.test(text[i + 1])) {
-      escaped.add(i)
-      i += 2
+function scanTokens(text: string, syntax: InlineSyntax): Token[] {
+  const tokens: Token[] = []
+  const pattern = syntax.markdown ? /[*_\\]/g : /[*_]/g
+  for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
+    const i = match.index
+    const char = text[i] as Token['char']
+    if (char === '\\') {
+      if (i + 1 < text.length && ESCAPABLE.test(text[i + 1])) {
+        tokens.push({ start: i, length: 2, char, canOpen: false, canClose: false })
+        pattern.lastIndex = i + 2
+      }
       continue
     }
-    if (char === '*' || char === '_') {
-      let end = i
-      while (end < text.length && text[end] === char) end++
-      const before = text[i - 1]
-      const after = text[end]
-      // `_` never opens or closes inside a word (snake_case, "word_s"); `*` may.
-      const canOpen = !isSpace(after) && (char === '*' || !isWordChar(before))
-      const canClose = !isSpace(before) && (char === '*' || !isWordChar(after))
-      runs.push({ start: i, length: end - i, char, canOpen, canClose })
-      i = end
-      continue
-    }
-    i++
+    let end = i
+    while (end < text.length && text[end] === char) end++
+    const before = text[i - 1]
+    const after = text[end]
+    // `_` never opens or closes inside a word (snake_case, "word_s"); `*` may.
+    const canOpen = !isSpace(after) && (char === '*' || !isWordChar(before))
+    const canClose = !isSpace(before) && (char === '*' || !isWordChar(after))
+    tokens.push({ start: i, length: end - i, char, canOpen, canClose })
+    pattern.lastIndex = end
   }
-  return { runs, escaped }
+  return tokens
 }
 
-function marksForRun(run: Run, syntax: InlineSyntax): MarkType[] | null {
+function marksForRun(run: Token, syntax: InlineSyntax): MarkType[] | null {
+  if (run.char === '\\') return null
   if (syntax.markdown) {
     if (run.length === 1) return ['italic']
     if (run.length === 2) return ['bold']
@@ -63,31 +64,37 @@ function marksForRun(run: Run, syntax: InlineSyntax): MarkType[] | null {
   return null
 }
 
+/** First index in a sorted list whose value is greater than `after`. */
+function firstAfter(sorted: number[], after: number, key: (index: number) => number): number {
+  let low = 0
+  let high = sorted.length
+  while (low < high) {
+    const mid = (low + high) >> 1
+    if (key(mid) <= after) low = mid + 1
+    else high = mid
+  }
+  return low
+}
+
 /** Parses a paragraph's text (a `\n` is a hard line break) into marked text and hard breaks. */
 export function parseInline(text: string, syntax: InlineSyntax): ManuscriptInline[] {
-  const { runs, escaped } = scanRuns(text, syntax)
-  const runAt = new Map<number, Run>()
+  const tokens = scanTokens(text, syntax)
+  if (!tokens.length) return piecesToInline([{ text, marks: [] }])
   const closers = new Map<string, number[]>()
-  for (const run of runs) {
-    runAt.set(run.start, run)
-    if (!run.canClose) continue
-    const key = run.char + run.length
+  for (const token of tokens) {
+    if (!token.canClose || token.char === '\\') continue
+    const key = token.char + token.length
     const list = closers.get(key) ?? []
-    list.push(run.start)
+    list.push(token.start)
     closers.set(key, list)
   }
+  const tokenStarts = tokens.map((token) => token.start)
 
-  function findCloser(run: Run, after: number, before: number): number {
+  function findCloser(run: Token, after: number, before: number): number {
     const list = closers.get(run.char + run.length)
     if (!list) return -1
-    let low = 0
-    let high = list.length
-    while (low < high) {
-      const mid = (low + high) >> 1
-      if (list[mid] <= after) low = mid + 1
-      else high = mid
-    }
-    return low < list.length && list[low] + run.length <= before ? list[low] : -1
+    const index = firstAfter(list, after, (i) => list[i])
+    return index < list.length && list[index] + run.length <= before ? list[index] : -1
   }
 
   const pieces: Piece[] = []
@@ -97,29 +104,32 @@ export function parseInline(text: string, syntax: InlineSyntax): ManuscriptInlin
       if (buffer) pieces.push({ text: buffer, marks })
       buffer = ''
     }
-    for (let i = start; i < end; ) {
-      if (escaped.has(i)) {
-        buffer += text[i + 1]
-        i += 2
+    let next = firstAfter(tokenStarts, start - 1, (i) => tokenStarts[i])
+    let i = start
+    while (i < end) {
+      const token = tokens[next]
+      if (!token || token.start >= end) {
+        buffer += text.slice(i, end)
+        break
+      }
+      buffer += text.slice(i, token.start)
+      next++
+      if (token.char === '\\') {
+        buffer += text[token.start + 1]
+        i = token.start + 2
         continue
       }
-      const run = runAt.get(i)
-      if (!run) {
-        buffer += text[i]
-        i++
-        continue
-      }
-      const runEnd = Math.min(i + run.length, end)
-      const added = run.canOpen && runEnd === i + run.length ? marksForRun(run, syntax) : null
-      const closer = added ? findCloser(run, i + run.length, end) : -1
-      if (added && closer > i + run.length) {
+      const added = token.canOpen ? marksForRun(token, syntax) : null
+      const closer = added ? findCloser(token, token.start + token.length, end) : -1
+      if (added && closer > token.start + token.length) {
         flush()
-        walk(i + run.length, closer, [...new Set([...marks, ...added])])
-        i = closer + run.length
+        walk(token.start + token.length, closer, [...new Set([...marks, ...added])])
+        i = closer + token.length
+        next = firstAfter(tokenStarts, i - 1, (k) => tokenStarts[k])
         continue
       }
-      buffer += text.slice(i, runEnd)
-      i = runEnd
+      buffer += text.slice(token.start, token.start + token.length)
+      i = token.start + token.length
     }
     flush()
   }
