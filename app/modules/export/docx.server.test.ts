@@ -25,19 +25,30 @@ describe('toDocx', () => {
     soffice = ensureDebianTool({ pkg: 'libreoffice-writer-nogui', binary: '/usr/bin/soffice' })
   }, 600_000)
 
-  test('LibreOffice opens the manuscript and converts it to PDF', async () => {
+  test('LibreOffice opens the manuscript, converts it to PDF and sees the title page, chapters and running header', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flowstory-docx-'))
     try {
       const file = path.join(dir, 'dom-casmurro.docx')
       fs.writeFileSync(file, await toDocx(SAMPLE_BOOK))
       // A profile of its own, so this run never waits on another LibreOffice's lock.
       const profile = `-env:UserInstallation=file://${path.join(dir, 'profile')}`
-      execFileSync(soffice, [profile, '--headless', '--convert-to', 'pdf', '--outdir', dir, file], { stdio: 'pipe', timeout: 110_000 })
+      const convert = (format: string) =>
+        execFileSync(soffice, [profile, '--headless', '--convert-to', format, '--outdir', dir, file], { stdio: 'pipe', timeout: 55_000 })
+      convert('pdf')
       const pdf = path.join(dir, 'dom-casmurro.pdf')
       expect(fs.existsSync(pdf)).toBe(true)
       const bytes = fs.readFileSync(pdf)
-      expect(bytes.length).toBeGreaterThan(1000)
       expect(bytes.subarray(0, 5).toString()).toBe('%PDF-')
+      // The title page, then each (short) chapter on a page of its own.
+      expect(bytes.toString('latin1').match(/\/Type\s*\/Page\b(?!s)/g)).toHaveLength(1 + SAMPLE_BOOK.chapters.length)
+
+      // LibreOffice's own reading of the file: the header and the page numbering restarted at 1.
+      convert('odt')
+      const odt = await JSZip.loadAsync(fs.readFileSync(path.join(dir, 'dom-casmurro.odt')))
+      const styles = await odt.file('styles.xml')!.async('string')
+      expect(styles).toMatch(/<style:header><text:p[^>]*>Assis \/ DOM CASMURRO \/ <text:page-number/)
+      const content = await odt.file('content.xml')!.async('string')
+      expect(content).toContain('style:page-number="1"')
     } finally {
       fs.rmSync(dir, { recursive: true, force: true })
     }
