@@ -1,6 +1,7 @@
 // What a writer sees when importing a manuscript file: chapters, marks and scene breaks
 // from .txt, .md and .docx, and a clear refusal (an ImportError code) for bad files.
 import { AlignmentType, Document, HeadingLevel, Packer, Paragraph, TextRun } from 'docx'
+import JSZip from 'jszip'
 import { toPlainText } from '../manuscript/plain-text.ts'
 import { ManuscriptDocSchema } from '../manuscript/schema.ts'
 import { MAX_IMPORT_BYTES, parseManuscript } from './import.server.ts'
@@ -201,6 +202,20 @@ describe('bad input', () => {
     const good = await docxBytes([new Paragraph({ text: 'Hello there.' })])
     expect(await importError('truncated.docx', good.slice(0, Math.floor(good.length / 2)))).toBe('corrupt_docx')
     expect(await importError('plain.docx', utf8('just some text'))).toBe('corrupt_docx')
+  })
+
+  it('refuses a zip that is not a Word document', async () => {
+    const zip = new JSZip()
+    zip.file('mimetype', 'application/epub+zip')
+    const bytes = await zip.generateAsync({ type: 'uint8array' })
+    expect(await importError('book.docx', bytes)).toBe('corrupt_docx')
+  })
+
+  it('refuses an old Word 97-2003 .doc renamed .docx as an unsupported type', async () => {
+    const cfb = new Uint8Array(4096)
+    cfb.set([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1])
+    cfb.set(new Uint8Array(Buffer.from('WordDocument', 'utf16le')), 1024)
+    expect(await importError('old.docx', cfb)).toBe('unsupported_type')
   })
 
   it('refuses a password-protected .docx', async () => {
