@@ -1,6 +1,13 @@
-import type { LoaderFunctionArgs } from '@remix-run/node'
-import { json } from '@remix-run/node'
-import { useLoaderData, useRouteLoaderData, useSearchParams } from '@remix-run/react'
+import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
+import { json, redirect } from '@remix-run/node'
+import { Form, Link, useActionData, useLoaderData, useNavigation, useRouteLoaderData, useSearchParams } from '@remix-run/react'
+import { Button } from '~/components/ui/button.tsx'
+import { Field } from '~/components/ui/field.tsx'
+import { BOOK_LANGUAGES, BOOK_TITLE_MAX, BookFormSchema } from '~/modules/books/schema.ts'
+import { createBook, listBooks } from '~/modules/books/books.server.ts'
+import { parseForm } from '~/utils/forms.ts'
+import { readFormData } from '~/utils/request-body.server.ts'
+import { useLocale } from '~/utils/i18n.ts'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { Notice } from '~/components/ui/notice.tsx'
 import { WorkspaceIdSchema } from '~/modules/workspaces/schema.ts'
@@ -19,14 +26,30 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { claims, headers } = await requireUser(request)
   const workspaceId = WorkspaceIdSchema.safeParse(params.workspaceId)
   if (!workspaceId.success) throw new Response('Not found', { status: 404, headers })
-  // RLS returns no members of a workspace the caller does not belong to.
-  const members = await withUser(claims, (tx) => listMembers({ tx, workspaceId: workspaceId.data }))
-  return json({ members }, { headers })
+  // RLS returns nothing of a workspace the caller does not belong to.
+  const { members, books } = await withUser(claims, async (tx) => ({
+    members: await listMembers({ tx, workspaceId: workspaceId.data }),
+    books: await listBooks({ tx, workspaceId: workspaceId.data }),
+  }))
+  return json({ members, books }, { headers })
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const { claims, headers } = await requireUser(request)
+  const workspaceId = WorkspaceIdSchema.safeParse(params.workspaceId)
+  if (!workspaceId.success) throw new Response('Not found', { status: 404, headers })
+  const form = parseForm(BookFormSchema, await readFormData(request))
+  if (!form.ok) return json({ fieldErrors: form.fieldErrors, values: form.values }, { status: 400, headers })
+  const created = await withUser(claims, (tx) => createBook({ tx, workspaceId: workspaceId.data, input: form.data }))
+  throw redirect(`/w/${workspaceId.data}/b/${created.bookId}/c/${created.chapterId}`, { headers })
 }
 
 export default function WorkspaceHome() {
   const t = useT()
-  const { members } = useLoaderData<typeof loader>()
+  const { members, books } = useLoaderData<typeof loader>()
+  const result = useActionData<typeof action>()
+  const busy = useNavigation().state === 'submitting'
+  const locale = useLocale()
   const parent = useRouteLoaderData<typeof workspaceLoader>('routes/w.$workspaceId')
   const [params] = useSearchParams()
   const notice = NOTICES[params.get('notice') ?? '']
@@ -44,8 +67,57 @@ export default function WorkspaceHome() {
       </div>
       <div className="grid gap-6 lg:grid-cols-3">
         <section className="rounded-2xl bg-white p-6 shadow-sm ring-1 ring-slate-200 lg:col-span-2">
-          <h2 className="font-serif text-xl font-semibold">{t('workspace.home.booksTitle')}</h2>
-          <p className="mt-3 text-sm leading-6 text-slate-600">{t('workspace.home.booksEmpty')}</p>
+          <h2 className="font-serif text-xl font-semibold">{t('book.list.title')}</h2>
+          {books.length === 0 ? (
+            <p className="mt-3 text-sm leading-6 text-slate-600">{t('book.list.empty')}</p>
+          ) : (
+            <ul className="mt-3 divide-y divide-slate-100">
+              {books.map((book) => (
+                <li key={book.id}>
+                  <Link to={`/w/${workspace.id}/b/${book.id}`} className="-mx-2 flex items-baseline justify-between gap-4 rounded-lg px-2 py-3 hover:bg-slate-50">
+                    <span className="font-serif text-lg text-indigo-brand">{book.title}</span>
+                    <span className="shrink-0 text-right text-xs text-slate-500">
+                      {t('book.list.stats', { chapters: book.chapterCount, words: book.wordCount.toLocaleString(locale) })}
+                      <br />
+                      {t('book.list.edited', { date: new Date(book.lastEditedAt).toLocaleDateString(locale, { day: 'numeric', month: 'short', year: 'numeric' }) })}
+                    </span>
+                  </Link>
+                </li>
+              ))}
+            </ul>
+          )}
+          <Form method="post" className="mt-6 grid gap-3 border-t border-slate-100 pt-5 sm:grid-cols-[1fr_auto]" noValidate>
+            <h3 className="text-sm font-semibold sm:col-span-2">{t('book.new.title')}</h3>
+            <Field
+              label={t('book.field.title')}
+              name="title"
+              maxLength={BOOK_TITLE_MAX}
+              defaultValue={result?.values?.title}
+              error={result?.fieldErrors.title ? t(result.fieldErrors.title, { max: BOOK_TITLE_MAX }) : undefined}
+              required
+            />
+            <div>
+              <label htmlFor="book-language" className="block text-sm font-medium">
+                {t('book.field.language')}
+              </label>
+              <select
+                id="book-language"
+                name="language"
+                defaultValue={result?.values?.language ?? locale}
+                className="mt-1 block w-full rounded-lg border-0 bg-white px-3 py-2.5 shadow-sm ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-violet-brand"
+              >
+                {BOOK_LANGUAGES.map((l) => (
+                  <option key={l} value={l}>
+                    {t(`book.language.${l}`)}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <Field label={t('book.field.genre')} name="genre" maxLength={80} defaultValue={result?.values?.genre} className="sm:col-span-2" />
+            <Button type="submit" disabled={busy} className="sm:col-span-2 sm:justify-self-start">
+              {t('book.new.submit')}
+            </Button>
+          </Form>
         </section>
         <section className="rounded-2xl bg-white p-6 shadow-sm ring-1 ring-slate-200">
           <h2 className="font-serif text-xl font-semibold">{t('workspace.home.members')}</h2>
