@@ -168,10 +168,14 @@ export function piecesToInline(pieces: Piece[]): ManuscriptInline[] {
 
 /** Drops leading/trailing whitespace and hard breaks so a paragraph never starts or ends blank. */
 export function trimInline(nodes: ManuscriptInline[]): ManuscriptInline[] {
-  const out = [...nodes]
-  while (out.length && (out[0].type === 'hardBreak' || (out[0].type === 'text' && !out[0].text.trim()))) out.shift()
-  while (out.length && (out.at(-1)!.type === 'hardBreak' || (out.at(-1)!.type === 'text' && !(out.at(-1) as { text: string }).text.trim()))) out.pop()
-  if (out[0]?.type === 'text') out[0] = { ...out[0], text: out[0].text.trimStart() }
+  const blank = (node: ManuscriptInline) => node.type === 'hardBreak' || !node.text.trim()
+  let start = 0
+  let end = nodes.length
+  while (start < end && blank(nodes[start])) start++
+  while (end > start && blank(nodes[end - 1])) end--
+  const out = nodes.slice(start, end)
+  const first = out[0]
+  if (first?.type === 'text') out[0] = { ...first, text: first.text.trimStart() }
   const last = out.at(-1)
   if (last?.type === 'text') out[out.length - 1] = { ...last, text: last.text.trimEnd() }
   return out
