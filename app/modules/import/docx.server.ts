@@ -25,6 +25,37 @@ const STYLE_MAP = [
   'u => u',
 ]
 
+/** What the unpacked parts of a .docx may add up to: a novel's document.xml is a few MB. */
+export const MAX_DOCX_UNPACKED_BYTES = 200 * 1024 * 1024
+
+/**
+ * Sum of the uncompressed sizes in the zip's central directory, read before inflating
+ * anything so a zip bomb is refused instead of exhausting memory. `null` when the
+ * directory cannot be read (mammoth then reports the package as corrupt).
+ */
+export function unpackedSize(bytes: Uint8Array): number | null {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  let eocd = -1
+  for (let at = bytes.length - 22; at >= Math.max(0, bytes.length - 22 - 0xffff); at--) {
+    if (view.getUint32(at, true) === 0x06054b50) {
+      eocd = at
+      break
+    }
+  }
+  if (eocd < 0) return null
+  const entries = view.getUint16(eocd + 10, true)
+  let at = view.getUint32(eocd + 16, true)
+  let total = 0
+  for (let entry = 0; entry < entries; entry++) {
+    if (at + 46 > bytes.length || view.getUint32(at, true) !== 0x02014b50) return null
+    const size = view.getUint32(at + 24, true)
+    // 0xFFFFFFFF means a ZIP64 size: no Word document part is that large.
+    total += size === 0xffffffff ? Infinity : size
+    at += 46 + view.getUint16(at + 28, true) + view.getUint16(at + 30, true) + view.getUint16(at + 32, true)
+  }
+  return total
+}
+
 function startsWith(bytes: Uint8Array, signature: number[]): boolean {
   return signature.every((byte, index) => bytes[index] === byte)
 }
@@ -42,6 +73,10 @@ export async function readDocx(bytes: Uint8Array, warnings: Set<string>): Promis
     throw new ImportError('encrypted_docx', 'Password-protected .docx (OLE compound file)')
   }
   if (!startsWith(bytes, ZIP_SIGNATURE)) throw new ImportError('corrupt_docx', 'Not a zip package')
+  const unpacked = unpackedSize(bytes)
+  if (unpacked !== null && unpacked > MAX_DOCX_UNPACKED_BYTES) {
+    throw new ImportError('too_large', `The .docx unpacks to ${unpacked} bytes; the limit is ${MAX_DOCX_UNPACKED_BYTES}`)
+  }
 
   let html: string
   try {
@@ -49,6 +84,8 @@ export async function readDocx(bytes: Uint8Array, warnings: Set<string>): Promis
       { buffer: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) },
       {
         styleMap: STYLE_MAP,
+        // Never follow links to files outside the package (images linked by path).
+        externalFileAccess: false,
         convertImage: mammoth.images.imgElement(async () => {
           warnings.add(WARN_IMAGES_DROPPED)
           return { src: '' }

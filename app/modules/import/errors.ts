@@ -29,3 +29,14 @@ export class ImportError extends Error {
 export function isImportError(error: unknown): error is ImportError {
   return error instanceof ImportError
 }
+
+/** The HTTP status a route answers with for each refusal. */
+export const IMPORT_ERROR_STATUS: Record<ImportErrorCode, 413 | 415 | 422> = {
+  empty: 422,
+  too_large: 413,
+  unsupported_type: 415,
+  not_text: 415,
+  corrupt_docx: 422,
+  encrypted_docx: 422,
+  no_text: 422,
+}

@@ -4,7 +4,7 @@ import { AlignmentType, Document, HeadingLevel, Packer, Paragraph, TextRun } fro
 import JSZip from 'jszip'
 import { toPlainText } from '../manuscript/plain-text.ts'
 import { ManuscriptDocSchema } from '../manuscript/schema.ts'
-import { MAX_IMPORT_BYTES, parseManuscript } from './import.server.ts'
+import { MAX_DOCX_UNPACKED_BYTES, MAX_IMPORT_BYTES, parseManuscript } from './import.server.ts'
 import { importError, importText, textRuns, utf8 } from './test-helpers.ts'
 
 async function docxBytes(children: Paragraph[]): Promise<Uint8Array> {
@@ -202,6 +202,14 @@ describe('bad input', () => {
     const good = await docxBytes([new Paragraph({ text: 'Hello there.' })])
     expect(await importError('truncated.docx', good.slice(0, Math.floor(good.length / 2)))).toBe('corrupt_docx')
     expect(await importError('plain.docx', utf8('just some text'))).toBe('corrupt_docx')
+  })
+
+  it('refuses a .docx that would unpack to more than the limit (a zip bomb)', async () => {
+    const zip = new JSZip()
+    zip.file('word/document.xml', ' '.repeat(MAX_DOCX_UNPACKED_BYTES + 1))
+    const bytes = await zip.generateAsync({ type: 'uint8array', compression: 'DEFLATE' })
+    expect(bytes.length).toBeLessThan(MAX_IMPORT_BYTES)
+    expect(await importError('bomb.docx', bytes)).toBe('too_large')
   })
 
   it('refuses a zip that is not a Word document', async () => {

@@ -8,7 +8,8 @@ import { readMarkdown } from './markdown.ts'
 import { readPlainText } from './plain-text.ts'
 import type { SourceBlock } from './source.ts'
 
-export { ImportError, IMPORT_ERROR_CODES, isImportError, MAX_IMPORT_BYTES, type ImportErrorCode } from './errors.ts'
+export { ImportError, IMPORT_ERROR_CODES, IMPORT_ERROR_STATUS, isImportError, MAX_IMPORT_BYTES, type ImportErrorCode } from './errors.ts'
+export { MAX_DOCX_UNPACKED_BYTES } from './docx.server.ts'
 
 export type ImportFormat = 'txt' | 'md' | 'docx'
 
