@@ -145,6 +145,23 @@ describe('docx import', () => {
     expect(preview.totalWords).toBe(15)
   })
 
+  it('keeps bulleted lists and line breaks inside a paragraph', async () => {
+    const bytes = await docxBytes([
+      new Paragraph({ text: 'Shopping:' }),
+      new Paragraph({ text: 'bread', bullet: { level: 0 } }),
+      new Paragraph({ text: 'wine', bullet: { level: 0 } }),
+      new Paragraph({ children: [new TextRun('Roses are red,'), new TextRun({ text: 'violets are blue.', break: 1 })] }),
+    ])
+    const preview = await parseManuscript({ fileName: 'poem.docx', bytes })
+    const doc = preview.chapters[0].doc
+    expect(doc.content.map((block) => block.type)).toEqual(['paragraph', 'bulletList', 'paragraph'])
+    expect(doc.content[2]).toEqual({
+      type: 'paragraph',
+      content: [{ type: 'text', text: 'Roses are red,' }, { type: 'hardBreak' }, { type: 'text', text: 'violets are blue.' }],
+    })
+    expect(toPlainText(doc)).toContain('bread\n\nwine')
+  })
+
   it('takes a Title-styled first line as the title page, not as a chapter', async () => {
     const bytes = await docxBytes([
       new Paragraph({ text: 'The Lighthouse', heading: HeadingLevel.TITLE }),
