@@ -54,7 +54,8 @@ function splittingLevel(items: SourceBlock[]): number {
   const counts = new Map<number, number>()
   for (const item of items) if (item.kind === 'heading' && item.level > 0) counts.set(item.level, (counts.get(item.level) ?? 0) + 1)
   const levels = [...counts.keys()].sort((a, b) => a - b)
-  return levels.find((level) => counts.get(level)! >= 2) ?? levels[0] ?? 0
+  // -1: no heading level splits (a Title-styled heading, level 0, never does).
+  return levels.find((level) => counts.get(level)! >= 2) ?? levels[0] ?? -1
 }
 
 type Section = { title: string | null; items: SourceBlock[] }
