@@ -42,7 +42,7 @@ describe('a new writer', () => {
     await page.goto(link)
     await page.getByRole('button', { name: 'Continuar' }).click()
     await page.waitForURL(/\/w\/[0-9a-f-]{36}/)
-    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Espaço de Ana')
+    await page.getByRole('heading', { level: 1, name: 'Espaço de Ana', exact: true }).waitFor()
     const personalUrl = page.url()
 
     // A second workspace, then back to the personal one through the switcher.
@@ -51,15 +51,16 @@ describe('a new writer', () => {
     await page.getByLabel('Nome do espaço').fill('Oficina de Contos')
     await page.getByRole('button', { name: 'Criar espaço' }).click()
     await page.getByText('Espaço criado. Bom trabalho!').waitFor()
-    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Oficina de Contos')
+    await page.getByRole('heading', { level: 1, name: 'Oficina de Contos', exact: true }).waitFor()
     await page.getByLabel('Trocar de espaço').click()
     await page.getByRole('link', { name: 'Espaço de Ana' }).click()
     await page.waitForURL(personalUrl)
-    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Espaço de Ana')
+    await page.getByRole('heading', { level: 1, name: 'Espaço de Ana', exact: true }).waitFor()
 
     // Language follows the user's saved choice, not the browser's.
     await page.getByRole('link', { name: 'Sua conta: Ana' }).click()
-    await page.getByLabel('Idioma').selectOption('en')
+    await page.getByRole('heading', { level: 1, name: 'Sua conta' }).waitFor()
+    await page.getByLabel('Idioma', { exact: true }).selectOption('en')
     await page.getByRole('button', { name: 'Salvar' }).click()
     await page.getByText('Preferences saved.').waitFor()
     await expect(page.locator('html').getAttribute('lang')).resolves.toBe('en')
@@ -76,6 +77,6 @@ describe('a new writer', () => {
     await page.getByRole('button', { name: 'Sign in', exact: true }).click()
     // Back where the writer was last: the personal workspace.
     await page.waitForURL(personalUrl)
-    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Espaço de Ana')
+    await page.getByRole('heading', { level: 1, name: 'Espaço de Ana', exact: true }).waitFor()
   })
 })

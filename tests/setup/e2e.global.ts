@@ -29,7 +29,7 @@ export default async function setup(project: TestProject) {
     SUPABASE_DB_URL: stack.env.DB_URL,
   }
   const app = await startAppServer({ port: appPort, env: appEnv })
-  project.provide('e2e', { appUrl: app.url, mailUrl: stack.env.MAILPIT_URL, chromium, dbUrl: stack.env.DB_URL })
+  project.provide('e2e', { appUrl: app.url, mailUrl: stack.env.MAILPIT_URL, chromium, dbUrl: stack.env.DB_URL, apiUrl: stack.env.API_URL, serviceRoleKey: stack.env.SERVICE_ROLE_KEY })
   return async () => {
     await app.stop()
     await stack.stop()
@@ -39,6 +39,6 @@ export default async function setup(project: TestProject) {
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    e2e: { appUrl: string; mailUrl: string; chromium: string; dbUrl: string }
+    e2e: { appUrl: string; mailUrl: string; chromium: string; dbUrl: string; apiUrl: string; serviceRoleKey: string }
   }
 }

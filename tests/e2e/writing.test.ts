@@ -1,0 +1,52 @@
+// Writing in the browser: the text survives a reload, and nothing typed while the
+// connection is gone is lost once it comes back.
+import { chromium, type Browser } from 'playwright-core'
+import { inject } from 'vitest'
+import { createConfirmedUser } from '../helpers/app-requests.ts'
+import { CHROMIUM_ARGS } from '../setup/chromium.ts'
+
+const { appUrl, chromium: executablePath, apiUrl, serviceRoleKey } = inject('e2e')
+let browser: Browser
+
+beforeAll(async () => {
+  browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS, headless: true })
+})
+afterAll(async () => {
+  await browser?.close()
+})
+
+describe('a writer in the editor', () => {
+  it('keeps every word across a reload and a lost connection', async () => {
+    const user = await createConfirmedUser({ SUPABASE_URL: apiUrl, SUPABASE_SERVICE_ROLE_KEY: serviceRoleKey }, 'Clara')
+    const context = await browser.newContext({ locale: 'pt-BR', viewport: { width: 1280, height: 900 } })
+    const page = await context.newPage()
+    await page.goto(`${appUrl}/login`)
+    await page.getByLabel('E-mail').first().fill(user.email)
+    await page.getByLabel('Senha').fill(user.password)
+    await page.getByRole('button', { name: 'Entrar', exact: true }).click()
+    await page.waitForURL(/\/w\//)
+
+    await page.getByLabel('Título').fill('Dom Casmurro')
+    await page.getByRole('button', { name: 'Criar livro' }).click()
+    await page.waitForURL(/\/c\//)
+    const editor = page.locator('.ProseMirror')
+    await editor.click()
+    await page.keyboard.type('-- Não, Capitu, não é isso.')
+    await page.locator('[data-autosave-state="saved"]').waitFor()
+    await page.reload()
+    await expect(editor.innerText()).resolves.toContain('— Não, Capitu, não é isso.')
+
+    // The connection drops mid-sentence; the writer keeps typing.
+    await editor.click()
+    await page.keyboard.press('End')
+    await context.setOffline(true)
+    await page.keyboard.type(' Escrevo sem rede.')
+    await page.getByText('Sem conexão — alterações guardadas neste navegador').waitFor()
+    await context.setOffline(false)
+    await page.evaluate(() => window.dispatchEvent(new Event('online')))
+    await page.locator('[data-autosave-state="saved"]').waitFor()
+    await page.reload()
+    await expect(editor.innerText()).resolves.toContain('não é isso. Escrevo sem rede.')
+    await context.close()
+  })
+})
