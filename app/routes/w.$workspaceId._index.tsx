@@ -67,7 +67,12 @@ export default function WorkspaceHome() {
       </div>
       <div className="grid gap-6 lg:grid-cols-3">
         <section className="rounded-2xl bg-white p-6 shadow-sm ring-1 ring-slate-200 lg:col-span-2">
-          <h2 className="font-serif text-xl font-semibold">{t('book.list.title')}</h2>
+          <div className="flex items-baseline justify-between gap-4">
+            <h2 className="font-serif text-xl font-semibold">{t('book.list.title')}</h2>
+            <Link to={`/w/${workspace.id}/import`} className="text-sm font-medium text-violet-brand hover:underline">
+              {t('import.link')}
+            </Link>
+          </div>
           {books.length === 0 ? (
             <p className="mt-3 text-sm leading-6 text-slate-600">{t('book.list.empty')}</p>
           ) : (

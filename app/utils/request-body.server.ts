@@ -7,8 +7,9 @@ const FORM_TYPES = ['application/x-www-form-urlencoded', 'multipart/form-data']
 
 export async function readFormData(request: Request, limit = FORM_BODY_LIMIT): Promise<FormData> {
   refuseCrossSiteForm(request)
-  const type = (request.headers.get('content-type') ?? '').toLowerCase()
-  if (!FORM_TYPES.some((t) => type.startsWith(t))) {
+  // The multipart boundary is case-sensitive: compare the media type in lower case only.
+  const type = request.headers.get('content-type') ?? ''
+  if (!FORM_TYPES.some((t) => type.toLowerCase().startsWith(t))) {
     throw new Response('This address accepts form submissions from its page only.', { status: 415 })
   }
   const body = await readBounded(request, limit)

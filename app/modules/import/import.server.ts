@@ -10,8 +10,9 @@ import type { SourceBlock } from './source.ts'
 
 export { ImportError, IMPORT_ERROR_CODES, IMPORT_ERROR_STATUS, isImportError, MAX_IMPORT_BYTES, type ImportErrorCode } from './errors.ts'
 export { MAX_DOCX_UNPACKED_BYTES } from './docx.server.ts'
+export { IMPORT_EXTENSIONS, type ImportFormat } from './formats.ts'
+import { FORMAT_OF_EXTENSION, type ImportFormat } from './formats.ts'
 
-export type ImportFormat = 'txt' | 'md' | 'docx'
 
 export type ImportPreview = {
   format: ImportFormat
@@ -22,9 +23,6 @@ export type ImportPreview = {
   titlePage?: string
 }
 
-const FORMAT_OF_EXTENSION: Record<string, ImportFormat> = { txt: 'txt', text: 'txt', md: 'md', markdown: 'md', docx: 'docx' }
-
-export const IMPORT_EXTENSIONS = Object.keys(FORMAT_OF_EXTENSION).map((extension) => `.${extension}`)
 
 export function formatOf(fileName: string): ImportFormat | null {
   const extension = /\.([^./\\]+)$/.exec(fileName.trim())?.[1]?.toLowerCase()
