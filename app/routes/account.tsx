@@ -6,6 +6,7 @@ import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { Button } from '~/components/ui/button.tsx'
 import { Field } from '~/components/ui/field.tsx'
 import { Notice } from '~/components/ui/notice.tsx'
+import { SelectField } from '~/components/ui/select-field.tsx'
 import { NAME_MAX } from '~/modules/auth/schema.ts'
 import { updateOwnProfile } from '~/modules/profiles/profiles.server.ts'
 import { AccountFormSchema } from '~/modules/profiles/schema.ts'
@@ -60,24 +61,12 @@ export default function Account() {
             error={nameError ? t(nameError, { max: NAME_MAX }) : undefined}
             required
           />
-          <div>
-            <label htmlFor="locale" className="block text-sm font-medium">
-              {t('account.language')}
-            </label>
-            <select
-              id="locale"
-              name="locale"
-              defaultValue={locale ?? ''}
-              className="mt-1 block w-full rounded-lg border-0 bg-white px-3 py-2.5 shadow-sm ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-violet-brand"
-            >
-              <option value="">{t('account.languageBrowser')}</option>
-              {LOCALES.map((l) => (
-                <option key={l} value={l} lang={l}>
-                  {t(`lang.${l}`)}
-                </option>
-              ))}
-            </select>
-          </div>
+          <SelectField
+            label={t('account.language')}
+            name="locale"
+            defaultValue={locale ?? ''}
+            options={[{ value: '', label: t('account.languageBrowser') }, ...LOCALES.map((l) => ({ value: l, label: t(`lang.${l}`), lang: l }))]}
+          />
           <Button type="submit" disabled={busy}>
             {t('account.submit')}
           </Button>

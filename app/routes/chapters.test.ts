@@ -2,8 +2,7 @@
 // and what happens with a stale version, bad content, another workspace or a cross-site post.
 import postgres from 'postgres'
 import { inject } from 'vitest'
-import { cookiesFrom, createConfirmedUser, formPost, get, respond } from '../../tests/helpers/app-requests.ts'
-import { action as loginAction } from './login.tsx'
+import { formPost, get, respond, signInNewWriter } from '../../tests/helpers/app-requests.ts'
 import { action as saveAction } from './w.$workspaceId.b.$bookId.c.$chapterId.save.tsx'
 import { loader as chapterLoader } from './w.$workspaceId.b.$bookId.c.$chapterId.tsx'
 import { action as createBookAction } from './w.$workspaceId._index.tsx'
@@ -14,12 +13,7 @@ afterAll(() => sql.end())
 
 const doc = (text: string) => ({ type: 'doc', content: [{ type: 'paragraph', content: [{ type: 'text', text }] }] })
 
-async function signIn(name: string) {
-  const user = await createConfirmedUser(env, name)
-  const response = await respond(loginAction({ request: formPost('/login', { intent: 'password', email: user.email, password: user.password }), params: {}, context: {} }))
-  const [row] = await sql`select t.id from public.tenants t join public.memberships m on m.tenant_id = t.id where m.user_id = ${user.id} and t.personal`
-  return { ...user, cookie: cookiesFrom(response), workspaceId: row.id as string }
-}
+const signIn = (name: string) => signInNewWriter(env, sql, name)
 
 function saveRequest(path: string, body: unknown, cookie: string, origin = 'http://localhost:3000') {
   return new Request(`http://localhost:3000${path}`, { method: 'POST', body: JSON.stringify(body), headers: { cookie, origin, 'content-type': 'application/json' } })

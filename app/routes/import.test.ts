@@ -5,20 +5,14 @@ import path from 'node:path'
 import postgres from 'postgres'
 import { inject } from 'vitest'
 import { projectRoot } from '../../supabase/local/config.ts'
-import { cookiesFrom, createConfirmedUser, formPost, respond } from '../../tests/helpers/app-requests.ts'
-import { action as loginAction } from './login.tsx'
+import { formPost, respond, signInNewWriter } from '../../tests/helpers/app-requests.ts'
 import { action as importAction } from './w.$workspaceId.import.tsx'
 
 const env = inject('stackEnv')
 const sql = postgres(env.SUPABASE_DB_URL, { prepare: false, onnotice: () => {} })
 afterAll(() => sql.end())
 
-async function signIn(name: string) {
-  const user = await createConfirmedUser(env, name)
-  const response = await respond(loginAction({ request: formPost('/login', { intent: 'password', email: user.email, password: user.password }), params: {}, context: {} }))
-  const [row] = await sql`select t.id from public.tenants t join public.memberships m on m.tenant_id = t.id where m.user_id = ${user.id} and t.personal`
-  return { ...user, cookie: cookiesFrom(response), workspaceId: row.id as string }
-}
+const signIn = (name: string) => signInNewWriter(env, sql, name)
 
 /** A multipart post as Chromium sends it: its boundary has upper-case letters. */
 async function upload(workspaceId: string, cookie: string, intent: string, file: File) {

@@ -3,6 +3,7 @@ import { json, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation, useRouteLoaderData, useSearchParams } from '@remix-run/react'
 import { Button } from '~/components/ui/button.tsx'
 import { Field } from '~/components/ui/field.tsx'
+import { SelectField } from '~/components/ui/select-field.tsx'
 import { BOOK_LANGUAGES, BOOK_TITLE_MAX, BookFormSchema } from '~/modules/books/schema.ts'
 import { createBook, listBooks } from '~/modules/books/books.server.ts'
 import { parseForm } from '~/utils/forms.ts'
@@ -101,23 +102,12 @@ export default function WorkspaceHome() {
               error={result?.fieldErrors.title ? t(result.fieldErrors.title, { max: BOOK_TITLE_MAX }) : undefined}
               required
             />
-            <div>
-              <label htmlFor="book-language" className="block text-sm font-medium">
-                {t('book.field.language')}
-              </label>
-              <select
-                id="book-language"
-                name="language"
-                defaultValue={result?.values?.language ?? locale}
-                className="mt-1 block w-full rounded-lg border-0 bg-white px-3 py-2.5 shadow-sm ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-violet-brand"
-              >
-                {BOOK_LANGUAGES.map((l) => (
-                  <option key={l} value={l}>
-                    {t(`book.language.${l}`)}
-                  </option>
-                ))}
-              </select>
-            </div>
+            <SelectField
+              label={t('book.field.language')}
+              name="language"
+              defaultValue={result?.values?.language ?? locale}
+              options={BOOK_LANGUAGES.map((l) => ({ value: l, label: t(`book.language.${l}`) }))}
+            />
             <Field label={t('book.field.genre')} name="genre" maxLength={80} defaultValue={result?.values?.genre} className="sm:col-span-2" />
             <Button type="submit" disabled={busy} className="sm:col-span-2 sm:justify-self-start">
               {t('book.new.submit')}

@@ -9,6 +9,7 @@ import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { Button } from '~/components/ui/button.tsx'
 import { Field } from '~/components/ui/field.tsx'
 import { Notice } from '~/components/ui/notice.tsx'
+import { SelectField } from '~/components/ui/select-field.tsx'
 import { BOOK_LANGUAGES, BOOK_TITLE_MAX, TitleSchema } from '~/modules/books/schema.ts'
 import { importAsNewBook } from '~/modules/import/import-book.server.ts'
 import { IMPORT_EXTENSIONS } from '~/modules/import/formats.ts'
@@ -75,18 +76,12 @@ export default function ImportManuscript() {
           <input id="import-file" name="file" type="file" accept={IMPORT_EXTENSIONS.join(',')} required className="mt-1 block w-full text-sm file:mr-3 file:rounded-lg file:border-0 file:bg-violet-50 file:px-3 file:py-2 file:font-semibold file:text-violet-brand" />
         </div>
         <Field label={t('import.bookTitle')} name="title" maxLength={BOOK_TITLE_MAX} defaultValue={preview?.title} />
-        <div>
-          <label htmlFor="import-language" className="block text-sm font-medium">
-            {t('book.field.language')}
-          </label>
-          <select id="import-language" name="language" defaultValue={locale} className="mt-1 block w-full rounded-lg border-0 bg-white px-3 py-2.5 shadow-sm ring-1 ring-inset ring-slate-300">
-            {BOOK_LANGUAGES.map((l) => (
-              <option key={l} value={l}>
-                {t(`book.language.${l}`)}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectField
+          label={t('book.field.language')}
+          name="language"
+          defaultValue={locale}
+          options={BOOK_LANGUAGES.map((l) => ({ value: l, label: t(`book.language.${l}`) }))}
+        />
         <div className="flex flex-wrap gap-3">
           <Button type="submit" name="intent" value="preview" variant={preview ? 'secondary' : 'primary'} disabled={busy}>
             {t('import.preview')}

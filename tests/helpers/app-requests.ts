@@ -55,3 +55,13 @@ export async function createConfirmedUser(env: Record<string, string>, displayNa
   const user = (await response.json()) as { id: string }
   return { id: user.id, email, password }
 }
+
+/** A new confirmed writer, signed in through the login action, with their personal workspace. */
+export async function signInNewWriter(env: Record<string, string>, sql: import('postgres').Sql, name: string) {
+  const { action: loginAction } = await import('../../app/routes/login.tsx')
+  const user = await createConfirmedUser(env, name)
+  const response = await respond(loginAction({ request: formPost('/login', { intent: 'password', email: user.email, password: user.password }), params: {}, context: {} }))
+  if (response.status !== 302) throw new Error(`sign-in failed: ${response.status}`)
+  const [row] = await sql`select t.id from public.tenants t join public.memberships m on m.tenant_id = t.id where m.user_id = ${user.id} and t.personal`
+  return { ...user, cookie: cookiesFrom(response), workspaceId: row.id as string }
+}

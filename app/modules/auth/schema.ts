@@ -11,13 +11,16 @@ const msg = (key: MessageKey) => ({ error: key })
 
 export const EmailSchema = z.string().trim().toLowerCase().max(254, msg('validation.email')).pipe(z.email(msg('validation.email')))
 export const PasswordSchema = z.string().min(PASSWORD_MIN, msg('validation.passwordMin')).max(PASSWORD_MAX, msg('validation.passwordMax'))
-/** Names are one line of printable text: the database refuses control characters too. */
-export const NameSchema = z
-  .string()
-  .trim()
-  .min(1, msg('validation.nameRequired'))
-  .max(NAME_MAX, msg('validation.nameMax'))
-  .regex(/^[^\p{Cc}]*$/u, msg('validation.nameChars'))
+/** One line of printable text, 1 to `max` characters once trimmed: the database refuses the rest too. */
+export const oneLineText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1, msg('validation.nameRequired'))
+    .max(max, msg('validation.nameMax'))
+    .regex(/^[^\p{Cc}]*$/u, msg('validation.nameChars'))
+
+export const NameSchema = oneLineText(NAME_MAX)
 export const DisplayNameSchema = NameSchema
 
 export const SignupSchema = z.object({ displayName: DisplayNameSchema, email: EmailSchema, password: PasswordSchema })

@@ -2,6 +2,7 @@
 // catalogue keys; the page translates them. Limits match the database's checks
 // (supabase/migrations/20261204190000_writing_data_model.sql).
 import { z } from 'zod'
+import { oneLineText } from '~/modules/auth/schema.ts'
 import type { MessageKey } from '~/utils/i18n.ts'
 
 export const BOOK_TITLE_MAX = 200
@@ -13,12 +14,7 @@ export type BookLanguage = (typeof BOOK_LANGUAGES)[number]
 const msg = (key: MessageKey) => ({ error: key })
 
 /** A title is one line of printable text, 1 to 200 characters once trimmed. */
-export const TitleSchema = z
-  .string()
-  .trim()
-  .min(1, msg('validation.nameRequired'))
-  .max(BOOK_TITLE_MAX, msg('validation.nameMax'))
-  .regex(/^[^\p{Cc}]*$/u, msg('validation.nameChars'))
+export const TitleSchema = oneLineText(BOOK_TITLE_MAX)
 
 /** An optional text field: blank means "none" (null). */
 function optionalText(max: number, oneLine: boolean) {
