@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
 import { json } from '@remix-run/node'
-import { useLoaderData } from '@remix-run/react'
+import { Link, useLoaderData } from '@remix-run/react'
 import { useCallback } from 'react'
 import { SaveRejected, type SaveFn } from '~/components/editor/autosave.ts'
 import { ChapterEditor } from '~/components/editor/chapter-editor.tsx'
@@ -9,6 +9,7 @@ import { getChapter } from '~/modules/chapters/chapters.server.ts'
 import { isUuid } from '~/modules/chapters/errors.ts'
 import { requireUser } from '~/utils/auth.server.ts'
 import { withUser } from '~/utils/db.server.ts'
+import { useT } from '~/utils/i18n.ts'
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { claims, headers } = await requireUser(request)
@@ -20,6 +21,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export default function ChapterPage() {
+  const t = useT()
   const { chapter } = useLoaderData<typeof loader>()
   const save = useCallback<SaveFn>(
     async (body) => {
@@ -37,7 +39,12 @@ export default function ChapterPage() {
   )
   return (
     <article>
-      <h2 className="font-serif text-3xl font-semibold text-indigo-brand">{chapter.title}</h2>
+      <div className="flex items-baseline justify-between gap-4">
+        <h2 className="font-serif text-3xl font-semibold text-indigo-brand">{chapter.title}</h2>
+        <Link to="history" relative="path" className="text-sm font-medium text-violet-brand hover:underline">
+          {t('history.link')}
+        </Link>
+      </div>
       <div className="mt-4">
         <ChapterEditor key={chapter.id} chapterId={chapter.id} content={chapter.content} version={chapter.version} save={save} />
       </div>

@@ -81,11 +81,15 @@ export class ChapterAutosave {
     try {
       const result = await this.options.save({ expectedVersion: this.version, content })
       this.retries = 0
-      this.version = result.version
       if (result.status === 'conflict') {
-        // The server kept this text as a version; from now on edits build on its latest.
+        // The server kept this text as a version. This tab keeps its stale version on
+        // purpose: its later saves are kept as versions too, never written over the other
+        // tab's text, until the writer reloads the latest.
         this.setState('conflict')
-      } else if (!this.pending) {
+      } else {
+        this.version = result.version
+      }
+      if (result.status === 'saved' && !this.pending) {
         this.setState('saved')
       }
       if (!this.pending) this.options.storage.removeItem(draftKey(this.options.chapterId))
