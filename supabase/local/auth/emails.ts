@@ -26,6 +26,18 @@ export function checkFrequency(ctx: AuthContext, sentAt: Date | null): void {
 }
 
 /** GoTrue's email action link: `${external}/verify?token=…&type=…&redirect_to=…`. */
+/** The variables GoTrue gives a template about the user and the link being sent. */
+function userEmailVariables(ctx: AuthContext, user: UserRow, token: { otp: string; hash: string }, linkType: string, referrer: string) {
+  return {
+    ConfirmationURL: actionLink(ctx, token.hash, linkType, referrer),
+    Email: user.email ?? '',
+    Token: token.otp,
+    TokenHash: token.hash,
+    Data: user.raw_user_meta_data ?? {},
+    RedirectTo: referrer,
+  }
+}
+
 export function actionLink(ctx: AuthContext, token: string, type: string, referrer: string): string {
   // GoTrue leaves an already encoded redirect alone and escapes a raw one.
   const redirect = /[&=#]/.test(referrer) ? encodeURIComponent(referrer) : referrer
@@ -67,14 +79,7 @@ async function issueToken(db: Db, user: UserRow, column: 'confirmation_token' | 
 export async function sendConfirmation(ctx: AuthContext, db: Db, outbox: Outbox, user: UserRow, options: EmailOptions) {
   checkFrequency(ctx, user.confirmation_sent_at)
   const { otp, hash } = await issueToken(db, user, 'confirmation_token', 'confirmation_token', ctx.settings.otpLength, options.pkce)
-  await queue(ctx, outbox, 'confirmation', user.email ?? '', {
-    ConfirmationURL: actionLink(ctx, hash, 'signup', options.referrer),
-    Email: user.email ?? '',
-    Token: otp,
-    TokenHash: hash,
-    Data: user.raw_user_meta_data ?? {},
-    RedirectTo: options.referrer,
-  })
+  await queue(ctx, outbox, 'confirmation', user.email ?? '', userEmailVariables(ctx, user, { otp, hash }, 'signup', options.referrer))
 }
 
 export async function sendInvite(ctx: AuthContext, db: Db, outbox: Outbox, user: UserRow, options: { referrer: string }) {
@@ -82,41 +87,20 @@ export async function sendInvite(ctx: AuthContext, db: Db, outbox: Outbox, user:
   const now = new Date()
   await db`update auth.users set invited_at = ${now} where id = ${user.id}`
   user.invited_at = now
-  await queue(ctx, outbox, 'invite', user.email ?? '', {
-    ConfirmationURL: actionLink(ctx, hash, 'invite', options.referrer),
-    Email: user.email ?? '',
-    Token: otp,
-    TokenHash: hash,
-    Data: user.raw_user_meta_data ?? {},
-    RedirectTo: options.referrer,
-  })
+  await queue(ctx, outbox, 'invite', user.email ?? '', userEmailVariables(ctx, user, { otp, hash }, 'invite', options.referrer))
 }
 
 export async function sendRecovery(ctx: AuthContext, db: Db, outbox: Outbox, user: UserRow, options: EmailOptions) {
   checkFrequency(ctx, user.recovery_sent_at)
   const { otp, hash } = await issueToken(db, user, 'recovery_token', 'recovery_token', ctx.settings.otpLength, options.pkce)
-  await queue(ctx, outbox, 'recovery', user.email ?? '', {
-    ConfirmationURL: actionLink(ctx, hash, 'recovery', options.referrer),
-    Email: user.email ?? '',
-    Token: otp,
-    TokenHash: hash,
-    Data: user.raw_user_meta_data ?? {},
-    RedirectTo: options.referrer,
-  })
+  await queue(ctx, outbox, 'recovery', user.email ?? '', userEmailVariables(ctx, user, { otp, hash }, 'recovery', options.referrer))
 }
 
 /** A magic link is a recovery token with its own template (GoTrue shares the columns). */
 export async function sendMagicLink(ctx: AuthContext, db: Db, outbox: Outbox, user: UserRow, options: EmailOptions) {
   checkFrequency(ctx, user.recovery_sent_at)
   const { otp, hash } = await issueToken(db, user, 'recovery_token', 'recovery_token', ctx.settings.otpLength, options.pkce)
-  await queue(ctx, outbox, 'magic_link', user.email ?? '', {
-    ConfirmationURL: actionLink(ctx, hash, 'magiclink', options.referrer),
-    Email: user.email ?? '',
-    Token: otp,
-    TokenHash: hash,
-    Data: user.raw_user_meta_data ?? {},
-    RedirectTo: options.referrer,
-  })
+  await queue(ctx, outbox, 'magic_link', user.email ?? '', userEmailVariables(ctx, user, { otp, hash }, 'magiclink', options.referrer))
 }
 
 /**
