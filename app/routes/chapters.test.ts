@@ -4,7 +4,7 @@ import postgres from 'postgres'
 import { inject } from 'vitest'
 import { formPost, get, respond, signInNewWriter } from '../../tests/helpers/app-requests.ts'
 import { action as saveAction } from './w.$workspaceId.b.$bookId.c.$chapterId.save.tsx'
-import { loader as chapterLoader } from './w.$workspaceId.b.$bookId.c.$chapterId.tsx'
+import { action as chapterAction, loader as chapterLoader } from './w.$workspaceId.b.$bookId.c.$chapterId.tsx'
 import { action as createBookAction } from './w.$workspaceId._index.tsx'
 
 const env = inject('stackEnv')
@@ -65,5 +65,23 @@ describe('writing a chapter', () => {
     expect((await respond(saveAction({ request: saveRequest(`${path}/save`, { expectedVersion: 1, content: doc('x') }, caio.cookie, 'https://evil.example'), params, context: {} }))).status).toBe(403)
     const [chapter] = await sql`select version, plain_text from public.chapters where id = ${chapterId}`
     expect(chapter).toEqual({ version: 1, plain_text: '' })
+  })
+
+  it('renames a chapter and sets its status, refusing an empty title and other workspaces', async () => {
+    const eva = await signIn('Eva')
+    const ivo = await signIn('Ivo')
+    const { bookId, chapterId, path } = await newBook(eva)
+    const params = { workspaceId: eva.workspaceId, bookId, chapterId }
+    const renamed = await respond(chapterAction({ request: formPost(path, { title: '  O enterro  ', status: 'revised' }, eva.cookie), params, context: {} }))
+    expect(renamed.status).toBe(302)
+    const [row] = await sql`select title, status from public.chapters where id = ${chapterId}`
+    expect(row).toEqual({ title: 'O enterro', status: 'revised' })
+    const empty = await respond(chapterAction({ request: formPost(path, { title: '   ', status: 'final' }, eva.cookie), params, context: {} }))
+    expect(empty.status).toBe(400)
+    expect((await empty.json()).error).toBe('validation.nameRequired')
+    const foreign = await respond(chapterAction({ request: formPost(path, { title: 'Invasão', status: 'final' }, ivo.cookie), params, context: {} }))
+    expect(foreign.status).toBe(404)
+    const [after] = await sql`select title, status from public.chapters where id = ${chapterId}`
+    expect(after).toEqual({ title: 'O enterro', status: 'revised' })
   })
 })

@@ -1,15 +1,21 @@
-import type { LoaderFunctionArgs } from '@remix-run/node'
-import { json } from '@remix-run/node'
-import { Link, useLoaderData } from '@remix-run/react'
+import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
+import { json, redirect } from '@remix-run/node'
+import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
+import { z } from 'zod'
+import { Button } from '~/components/ui/button.tsx'
+import { SelectField } from '~/components/ui/select-field.tsx'
+import { CHAPTER_STATUSES, ChapterStatusSchema, ChapterTitleSchema } from '~/modules/chapters/schema.ts'
+import { BOOK_TITLE_MAX } from '~/modules/books/schema.ts'
+import { readFormData } from '~/utils/request-body.server.ts'
 import { useCallback } from 'react'
 import { SaveRejected, type SaveFn } from '~/components/editor/autosave.ts'
 import { ChapterEditor } from '~/components/editor/chapter-editor.tsx'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
-import { getChapter } from '~/modules/chapters/chapters.server.ts'
+import { getChapter, renameChapter, setChapterStatus } from '~/modules/chapters/chapters.server.ts'
 import { isUuid } from '~/modules/chapters/errors.ts'
 import { requireUser } from '~/utils/auth.server.ts'
 import { withUser } from '~/utils/db.server.ts'
-import { useT } from '~/utils/i18n.ts'
+import { useT, type MessageKey } from '~/utils/i18n.ts'
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { claims, headers } = await requireUser(request)
@@ -17,12 +23,33 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!isUuid(chapterId)) throw new Response('Not found', { status: 404, headers })
   const chapter = await withUser(claims, (tx) => getChapter({ tx, chapterId }))
   if (!chapter || chapter.deletedAt || chapter.bookId !== bookId) throw new Response('Not found', { status: 404, headers })
-  return json({ chapter: { id: chapter.id, title: chapter.title, content: chapter.content, version: chapter.version } }, { headers })
+  return json({ chapter: { id: chapter.id, title: chapter.title, status: chapter.status, content: chapter.content, version: chapter.version } }, { headers })
+}
+
+const ChapterDetailsSchema = z.object({ title: ChapterTitleSchema, status: ChapterStatusSchema })
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const { claims, headers } = await requireUser(request)
+  const { chapterId, bookId } = params
+  if (!isUuid(chapterId)) throw new Response('Not found', { status: 404, headers })
+  const parsed = ChapterDetailsSchema.safeParse(Object.fromEntries(await readFormData(request)))
+  if (!parsed.success) return json({ error: parsed.error.issues[0]?.message ?? 'validation.invalidForm' }, { status: 400, headers })
+  const updated = await withUser(claims, async (tx) => {
+    const chapter = await getChapter({ tx, chapterId })
+    if (!chapter || chapter.deletedAt || chapter.bookId !== bookId) return false
+    await renameChapter({ tx, chapterId, title: parsed.data.title })
+    await setChapterStatus({ tx, chapterId, status: parsed.data.status })
+    return true
+  })
+  if (!updated) throw new Response('Not found', { status: 404, headers })
+  throw redirect(new URL(request.url).pathname, { headers })
 }
 
 export default function ChapterPage() {
   const t = useT()
   const { chapter } = useLoaderData<typeof loader>()
+  const result = useActionData<typeof action>()
+  const busy = useNavigation().state === 'submitting'
   const save = useCallback<SaveFn>(
     async (body) => {
       const response = await fetch(`${window.location.pathname}/save`, {
@@ -39,12 +66,33 @@ export default function ChapterPage() {
   )
   return (
     <article>
-      <div className="flex items-baseline justify-between gap-4">
-        <h2 className="font-serif text-3xl font-semibold text-indigo-brand">{chapter.title}</h2>
-        <Link to="history" relative="path" className="text-sm font-medium text-violet-brand hover:underline">
+      <Form method="post" key={`${chapter.id}:${chapter.title}:${chapter.status}`} className="flex flex-wrap items-end gap-3">
+        <div className="min-w-[14rem] flex-1">
+          <label htmlFor="chapter-title" className="sr-only">
+            {t('chapter.title')}
+          </label>
+          <input
+            id="chapter-title"
+            name="title"
+            defaultValue={chapter.title}
+            maxLength={BOOK_TITLE_MAX}
+            aria-invalid={result?.error ? true : undefined}
+            className="w-full rounded-lg border-0 bg-transparent px-0 py-1 font-serif text-3xl font-semibold text-indigo-brand ring-0 hover:bg-white/60 focus:bg-white focus:px-2 focus:ring-2 focus:ring-violet-brand"
+          />
+          {result?.error ? (
+            <p role="alert" className="text-sm text-rose-600">
+              {t(result.error as MessageKey, { max: BOOK_TITLE_MAX })}
+            </p>
+          ) : null}
+        </div>
+        <SelectField label={t('chapter.status')} name="status" defaultValue={chapter.status} options={CHAPTER_STATUSES.map((s) => ({ value: s, label: t(`chapter.status.${s}`) }))} />
+        <Button type="submit" variant="secondary" disabled={busy}>
+          {t('chapter.saveDetails')}
+        </Button>
+        <Link to="history" relative="path" className="pb-2.5 text-sm font-medium text-violet-brand hover:underline">
           {t('history.link')}
         </Link>
-      </div>
+      </Form>
       <div className="mt-4">
         <ChapterEditor key={chapter.id} chapterId={chapter.id} content={chapter.content} version={chapter.version} save={save} />
       </div>
