@@ -11,7 +11,7 @@ import { useCallback } from 'react'
 import { SaveRejected, type SaveFn } from '~/components/editor/autosave.ts'
 import { ChapterEditor } from '~/components/editor/chapter-editor.tsx'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
-import { getChapter, renameChapter, setChapterStatus } from '~/modules/chapters/chapters.server.ts'
+import { getOpenChapter, renameChapter, setChapterStatus } from '~/modules/chapters/chapters.server.ts'
 import { isUuid } from '~/modules/chapters/errors.ts'
 import { requireUser } from '~/utils/auth.server.ts'
 import { withUser } from '~/utils/db.server.ts'
@@ -21,8 +21,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { claims, headers } = await requireUser(request)
   const { chapterId, bookId } = params
   if (!isUuid(chapterId)) throw new Response('Not found', { status: 404, headers })
-  const chapter = await withUser(claims, (tx) => getChapter({ tx, chapterId }))
-  if (!chapter || chapter.deletedAt || chapter.bookId !== bookId) throw new Response('Not found', { status: 404, headers })
+  const chapter = await withUser(claims, (tx) => getOpenChapter({ tx, chapterId, bookId }))
+  if (!chapter) throw new Response('Not found', { status: 404, headers })
   return json({ chapter: { id: chapter.id, title: chapter.title, status: chapter.status, content: chapter.content, version: chapter.version } }, { headers })
 }
 
@@ -35,8 +35,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const parsed = ChapterDetailsSchema.safeParse(Object.fromEntries(await readFormData(request)))
   if (!parsed.success) return json({ error: parsed.error.issues[0]?.message ?? 'validation.invalidForm' }, { status: 400, headers })
   const updated = await withUser(claims, async (tx) => {
-    const chapter = await getChapter({ tx, chapterId })
-    if (!chapter || chapter.deletedAt || chapter.bookId !== bookId) return false
+    if (!(await getOpenChapter({ tx, chapterId, bookId }))) return false
     await renameChapter({ tx, chapterId, title: parsed.data.title })
     await setChapterStatus({ tx, chapterId, status: parsed.data.status })
     return true

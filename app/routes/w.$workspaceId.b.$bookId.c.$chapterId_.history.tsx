@@ -10,7 +10,7 @@ import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { Button } from '~/components/ui/button.tsx'
 import { Field } from '~/components/ui/field.tsx'
 import { Notice } from '~/components/ui/notice.tsx'
-import { getChapter } from '~/modules/chapters/chapters.server.ts'
+import { getOpenChapter } from '~/modules/chapters/chapters.server.ts'
 import { isUuid } from '~/modules/chapters/errors.ts'
 import { VERSION_LABEL_MAX, VersionLabelSchema } from '~/modules/chapters/schema.ts'
 import { createSnapshot, getVersion, listVersions, restoreVersion } from '~/modules/chapters/versions.server.ts'
@@ -31,8 +31,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!isUuid(chapterId)) throw new Response('Not found', { status: 404, headers })
   const compareId = new URL(request.url).searchParams.get('compare')
   const data = await withUser(claims, async (tx) => {
-    const chapter = await getChapter({ tx, chapterId })
-    if (!chapter || chapter.deletedAt || chapter.bookId !== bookId) return null
+    const chapter = await getOpenChapter({ tx, chapterId, bookId })
+    if (!chapter) return null
     const versions = await listVersions({ tx, chapterId })
     const compared = isUuid(compareId) ? await getVersion({ tx, versionId: compareId }) : null
     const diff =
@@ -53,8 +53,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (!parsed.success) return json({ error: 'validation.invalidForm' as MessageKey }, { status: 400, headers })
   const form = parsed.data
   const done = await withUser(claims, async (tx) => {
-    const chapter = await getChapter({ tx, chapterId })
-    if (!chapter || chapter.deletedAt || chapter.bookId !== bookId) return null
+    if (!(await getOpenChapter({ tx, chapterId, bookId }))) return null
     if (form.intent === 'snapshot') {
       await createSnapshot({ tx, chapterId, label: form.label })
       return 'saved'

@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { json, redirect } from '@remix-run/node'
 import { Form, Link, NavLink, Outlet, useLoaderData, useNavigation, useParams } from '@remix-run/react'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
-import { getBook } from '~/modules/books/books.server.ts'
+import { getOpenBook } from '~/modules/books/books.server.ts'
 import { createChapter, listOutline } from '~/modules/chapters/chapters.server.ts'
 import { isUuid } from '~/modules/chapters/errors.ts'
 import { requireUser } from '~/utils/auth.server.ts'
@@ -16,8 +16,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { bookId, workspaceId } = params
   if (!isUuid(bookId)) throw new Response('Not found', { status: 404, headers })
   const found = await withUser(claims, async (tx) => {
-    const book = await getBook({ tx, bookId })
-    return book && !book.deletedAt && book.workspaceId === workspaceId ? { book, outline: await listOutline({ tx, bookId }) } : null
+    const book = await getOpenBook({ tx, bookId, workspaceId })
+    return book ? { book, outline: await listOutline({ tx, bookId }) } : null
   })
   if (!found) throw new Response('Not found', { status: 404, headers })
   return json({ book: { id: found.book.id, title: found.book.title, language: found.book.language }, outline: found.outline }, { headers })
@@ -30,8 +30,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   await readFormData(request)
   const t = translator(await resolveLocale(request))
   const created = await withUser(claims, async (tx) => {
-    const book = await getBook({ tx, bookId })
-    if (!book || book.deletedAt || book.workspaceId !== workspaceId) return null
+    if (!(await getOpenBook({ tx, bookId, workspaceId }))) return null
     const count = (await listOutline({ tx, bookId })).length
     return createChapter({ tx, bookId, title: t('chapter.defaultTitle', { n: count + 1 }) })
   })

@@ -56,6 +56,12 @@ export async function getBook({ tx, bookId }: { tx: Tx; bookId: string }): Promi
   return rows[0] ?? null
 }
 
+/** The book as a page shows it: visible, outside the trash and in the workspace the URL names. */
+export async function getOpenBook({ tx, bookId, workspaceId }: { tx: Tx; bookId: string; workspaceId: string | undefined }): Promise<Book | null> {
+  const book = await getBook({ tx, bookId })
+  return book && !book.deletedAt && book.workspaceId === workspaceId ? book : null
+}
+
 /** Creates the book with a first, empty chapter so the editor has somewhere to start. */
 export async function createBook({
   tx,

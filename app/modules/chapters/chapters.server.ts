@@ -41,6 +41,12 @@ export async function getChapter({ tx, chapterId }: { tx: Tx; chapterId: string 
   return rows[0] ?? null
 }
 
+/** The chapter as a page shows it: visible, outside the trash and in the book the URL names. */
+export async function getOpenChapter({ tx, chapterId, bookId }: { tx: Tx; chapterId: string; bookId: string | undefined }): Promise<Chapter | null> {
+  const chapter = await getChapter({ tx, chapterId })
+  return chapter && !chapter.deletedAt && chapter.bookId === bookId ? chapter : null
+}
+
 /** Adds an empty chapter at the end of the book. Throws not_found when the book is not visible. */
 export async function createChapter({ tx, bookId, title }: { tx: Tx; bookId: string; title: string }): Promise<{ id: string }> {
   if (!isUuid(bookId)) throw new WritingError('not_found', 'Book not found')
