@@ -1,19 +1,21 @@
-import { Form, Link, NavLink, useLocation } from '@remix-run/react'
+import { Form, Link, NavLink, useLocation, useRouteLoaderData } from '@remix-run/react'
 import type { ReactNode } from 'react'
 import type { WorkspaceSummary } from '~/modules/workspaces/workspaces.server.ts'
+import type { loader as rootLoader } from '~/root.tsx'
 import { useT } from '~/utils/i18n.ts'
 import { Wordmark } from './ui/wordmark.tsx'
 
 type ShellProps = {
-  user: { displayName: string; email: string }
   workspaces: Pick<WorkspaceSummary, 'id' | 'name' | 'personal'>[]
   current?: Pick<WorkspaceSummary, 'id' | 'name'>
   children: ReactNode
 }
 
 /** The frame of every signed-in page: brand, workspace switcher, account menu. */
-export function AppShell({ user, workspaces, current, children }: ShellProps) {
+export function AppShell({ workspaces, current, children }: ShellProps) {
   const t = useT()
+  // The root loader already read the signed-in user's profile for this request.
+  const user = useRouteLoaderData<typeof rootLoader>('root')?.user ?? { displayName: '', email: '' }
   // Re-mounting the menu on every navigation closes it once a workspace is picked.
   const { key: locationKey } = useLocation()
   return (

@@ -8,7 +8,8 @@ import { Field } from '~/components/ui/field.tsx'
 import { Notice } from '~/components/ui/notice.tsx'
 import { SelectField } from '~/components/ui/select-field.tsx'
 import { NAME_MAX } from '~/modules/auth/schema.ts'
-import { updateOwnProfile } from '~/modules/profiles/profiles.server.ts'
+import { getOwnProfile, updateOwnProfile } from '~/modules/profiles/profiles.server.ts'
+import { listWorkspaces } from '~/modules/workspaces/workspaces.server.ts'
 import { AccountFormSchema } from '~/modules/profiles/schema.ts'
 import { requireUser } from '~/utils/auth.server.ts'
 import { readFormData } from '~/utils/request-body.server.ts'
@@ -17,12 +18,11 @@ import { parseForm } from '~/utils/forms.ts'
 import { LOCALES, useT } from '~/utils/i18n.ts'
 import { syncEmailPreferences } from '~/modules/auth/email-preferences.server.ts'
 import { localeCookie, resolveLocale } from '~/utils/locale.server.ts'
-import { loadShell } from '~/utils/shell.server.ts'
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { claims, headers } = await requireUser(request)
-  const { user, workspaces, profile } = await withUser(claims, (tx) => loadShell({ tx, claims }))
-  return json({ user, workspaces, locale: profile?.locale ?? null }, { headers })
+  const { workspaces, profile } = await withUser(claims, async (tx) => ({ workspaces: await listWorkspaces({ tx }), profile: await getOwnProfile({ tx }) }))
+  return json({ user: { email: claims.email ?? '', displayName: profile?.displayName ?? claims.email ?? '' }, workspaces, locale: profile?.locale ?? null }, { headers })
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -44,7 +44,7 @@ export default function Account() {
   const busy = useNavigation().state === 'submitting'
   const nameError = result?.fieldErrors.displayName
   return (
-    <AppShell user={user} workspaces={workspaces}>
+    <AppShell workspaces={workspaces}>
       <div className="max-w-xl space-y-6">
         <h1 className="font-serif text-3xl font-semibold">{t('account.title')}</h1>
         {params.get('notice') === 'saved' && !result ? <Notice tone="success">{t('account.saved')}</Notice> : null}

@@ -5,9 +5,9 @@ import { AppShell } from '~/components/app-shell.tsx'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { rememberWorkspace } from '~/modules/profiles/profiles.server.ts'
 import { WorkspaceIdSchema } from '~/modules/workspaces/schema.ts'
+import { listWorkspaces } from '~/modules/workspaces/workspaces.server.ts'
 import { requireUser } from '~/utils/auth.server.ts'
 import { withUser } from '~/utils/db.server.ts'
-import { loadShell } from '~/utils/shell.server.ts'
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { claims, headers } = await requireUser(request)
@@ -15,19 +15,19 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   // A malformed id and another workspace's id look the same: not found.
   if (!workspaceId.success) throw new Response('Not found', { status: 404, headers })
   const shell = await withUser(claims, async (tx) => {
-    const loaded = await loadShell({ tx, claims })
-    const current = loaded.workspaces.find((w) => w.id === workspaceId.data)
+    const workspaces = await listWorkspaces({ tx })
+    const current = workspaces.find((w) => w.id === workspaceId.data)
     if (current) await rememberWorkspace({ tx, workspaceId: current.id })
-    return { ...loaded, current }
+    return { workspaces, current }
   })
   if (!shell.current) throw new Response('Not found', { status: 404, headers })
-  return json({ user: shell.user, workspaces: shell.workspaces, workspace: shell.current }, { headers })
+  return json({ workspaces: shell.workspaces, workspace: shell.current }, { headers })
 }
 
 export default function WorkspaceLayout() {
-  const { user, workspaces, workspace } = useLoaderData<typeof loader>()
+  const { workspaces, workspace } = useLoaderData<typeof loader>()
   return (
-    <AppShell user={user} workspaces={workspaces} current={workspace}>
+    <AppShell workspaces={workspaces} current={workspace}>
       <Outlet />
     </AppShell>
   )

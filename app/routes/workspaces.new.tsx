@@ -6,18 +6,17 @@ import { Button } from '~/components/ui/button.tsx'
 import { Field } from '~/components/ui/field.tsx'
 import { NAME_MAX } from '~/modules/auth/schema.ts'
 import { WorkspaceFormSchema } from '~/modules/workspaces/schema.ts'
-import { createWorkspace } from '~/modules/workspaces/workspaces.server.ts'
+import { createWorkspace, listWorkspaces } from '~/modules/workspaces/workspaces.server.ts'
 import { requireUser } from '~/utils/auth.server.ts'
 import { readFormData } from '~/utils/request-body.server.ts'
 import { withUser } from '~/utils/db.server.ts'
 import { parseForm } from '~/utils/forms.ts'
 import { useT } from '~/utils/i18n.ts'
-import { loadShell } from '~/utils/shell.server.ts'
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { claims, headers } = await requireUser(request)
-  const { user, workspaces } = await withUser(claims, (tx) => loadShell({ tx, claims }))
-  return json({ user, workspaces }, { headers })
+  const workspaces = await withUser(claims, (tx) => listWorkspaces({ tx }))
+  return json({ workspaces }, { headers })
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -30,11 +29,11 @@ export async function action({ request }: ActionFunctionArgs) {
 
 export default function NewWorkspace() {
   const t = useT()
-  const { user, workspaces } = useLoaderData<typeof loader>()
+  const { workspaces } = useLoaderData<typeof loader>()
   const result = useActionData<typeof action>()
   const busy = useNavigation().state === 'submitting'
   return (
-    <AppShell user={user} workspaces={workspaces}>
+    <AppShell workspaces={workspaces}>
       <div className="max-w-xl space-y-6">
         <div>
           <h1 className="font-serif text-3xl font-semibold">{t('workspace.new.title')}</h1>
