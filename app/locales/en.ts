@@ -205,7 +205,7 @@ export const en: Record<MessageKey, string> = {
   'editor.status.unsaved': 'Unsaved changes',
   'editor.status.saving': 'Saving…',
   'editor.status.offline': 'Offline — changes kept in this browser',
-  'editor.status.conflict': 'This chapter was changed in another tab. Your text was kept as a version; nothing was lost.',
+  'editor.status.conflict': 'Conflict with another tab — nothing lost',
   'editor.status.rejected': 'This text could not be saved. Copy it and reload the page.',
   'editor.recovered': 'We recovered changes that had not been saved yet and are sending them now.',
   'error.notFound.title': 'Page not found',
@@ -221,4 +221,12 @@ export const en: Record<MessageKey, string> = {
   'error.generic.title': 'Something went wrong',
   'error.generic.body': 'We had a problem opening this page. Your writing is safe. Please try again in a moment.',
   'error.backHome': 'Back to home',
+  // editor conflicts and recovery (e2e)
+  'editor.conflict.title': 'This chapter was changed in another tab.',
+  'editor.conflict.body': 'Nothing was lost: this tab’s text was kept as a version in the history. What you write here now is kept in this browser until you load the latest text.',
+  'editor.conflict.loadLatest': 'Load the latest text (this tab’s stays in the history)',
+  'editor.conflict.loading': 'Loading the latest text…',
+  'editor.conflict.history': 'See history',
+  'editor.conflict.failed': 'The latest text could not be loaded right now. Your text is still kept in this browser; try again.',
+  'editor.conflict.resolved': 'You are on the latest text. This tab’s text is in the history as a “from another tab (conflict)” version.',
 }

@@ -205,7 +205,7 @@ export const ptBR = {
   'editor.status.unsaved': 'Alterações não salvas',
   'editor.status.saving': 'Salvando…',
   'editor.status.offline': 'Sem conexão — alterações guardadas neste navegador',
-  'editor.status.conflict': 'Este capítulo foi alterado em outra aba. Seu texto foi guardado como versão; nada se perdeu.',
+  'editor.status.conflict': 'Conflito com outra aba — nada se perdeu',
   'editor.status.rejected': 'Não foi possível salvar este texto. Copie-o e recarregue a página.',
   'editor.recovered': 'Recuperamos alterações que ainda não tinham sido salvas e estamos enviando agora.',
   'error.notFound.title': 'Página não encontrada',
@@ -221,6 +221,14 @@ export const ptBR = {
   'error.generic.title': 'Algo deu errado',
   'error.generic.body': 'Tivemos um problema ao abrir esta página. Seu texto está a salvo. Tente de novo em instantes.',
   'error.backHome': 'Voltar ao início',
+  // editor conflicts and recovery (e2e)
+  'editor.conflict.title': 'Este capítulo foi alterado em outra aba.',
+  'editor.conflict.body': 'Nada se perdeu: o texto desta aba foi guardado como versão no histórico. O que você escrever aqui agora fica guardado neste navegador até você carregar o texto mais recente.',
+  'editor.conflict.loadLatest': 'Carregar o texto mais recente (o desta aba fica no histórico)',
+  'editor.conflict.loading': 'Carregando o texto mais recente…',
+  'editor.conflict.history': 'Ver histórico',
+  'editor.conflict.failed': 'Não foi possível carregar o texto mais recente agora. Seu texto continua guardado neste navegador; tente de novo.',
+  'editor.conflict.resolved': 'Você está no texto mais recente. O texto desta aba está no histórico como versão “de outra aba (conflito)”.',
 } as const
 
 export type MessageKey = keyof typeof ptBR

@@ -8,7 +8,7 @@ import { CHAPTER_STATUSES, ChapterStatusSchema, ChapterTitleSchema } from '~/mod
 import { BOOK_TITLE_MAX } from '~/modules/books/schema.ts'
 import { readFormData } from '~/utils/request-body.server.ts'
 import { useCallback } from 'react'
-import { SaveRejected, type SaveFn } from '~/components/editor/autosave.ts'
+import { SaveRejected, type LatestFn, type SaveFn } from '~/components/editor/autosave.ts'
 import { ChapterEditor } from '~/components/editor/chapter-editor.tsx'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { getOpenChapter, renameChapter, setChapterStatus } from '~/modules/chapters/chapters.server.ts'
@@ -63,6 +63,11 @@ export default function ChapterPage() {
     },
     [],
   )
+  const latest = useCallback<LatestFn>(async () => {
+    const response = await fetch(`${window.location.pathname}/save`, { headers: { accept: 'application/json' }, cache: 'no-store' })
+    if (!response.ok) throw new Error(`loading the latest text failed with ${response.status}`)
+    return response.json()
+  }, [])
   return (
     <article>
       <Form method="post" key={`${chapter.id}:${chapter.title}:${chapter.status}`} className="flex flex-wrap items-end gap-3">
@@ -93,7 +98,7 @@ export default function ChapterPage() {
         </Link>
       </Form>
       <div className="mt-4">
-        <ChapterEditor key={chapter.id} chapterId={chapter.id} content={chapter.content} version={chapter.version} save={save} />
+        <ChapterEditor key={chapter.id} chapterId={chapter.id} content={chapter.content} version={chapter.version} save={save} latest={latest} />
       </div>
     </article>
   )

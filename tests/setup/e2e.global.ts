@@ -29,7 +29,7 @@ export default async function setup(project: TestProject) {
     SUPABASE_DB_URL: stack.env.DB_URL,
   }
   const app = await startAppServer({ port: appPort, env: appEnv })
-  project.provide('e2e', { appUrl: app.url, mailUrl: stack.env.MAILPIT_URL, chromium, dbUrl: stack.env.DB_URL, apiUrl: stack.env.API_URL, serviceRoleKey: stack.env.SERVICE_ROLE_KEY })
+  project.provide('e2e', { appUrl: app.url, appEnv, mailUrl: stack.env.MAILPIT_URL, chromium, dbUrl: stack.env.DB_URL, apiUrl: stack.env.API_URL, serviceRoleKey: stack.env.SERVICE_ROLE_KEY })
   return async () => {
     await app.stop()
     await stack.stop()
@@ -39,6 +39,15 @@ export default async function setup(project: TestProject) {
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    e2e: { appUrl: string; mailUrl: string; chromium: string; dbUrl: string; apiUrl: string; serviceRoleKey: string }
+    e2e: {
+      appUrl: string
+      /** What an app server of its own needs (tests that kill and restart one). */
+      appEnv: Record<string, string>
+      mailUrl: string
+      chromium: string
+      dbUrl: string
+      apiUrl: string
+      serviceRoleKey: string
+    }
   }
 }

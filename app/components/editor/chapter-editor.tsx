@@ -1,17 +1,20 @@
 // The chapter editor: TipTap with the manuscript extensions, a toolbar, word and character
 // counts, focus mode, a shortcuts dialog and the autosave status the writer can trust.
+import { Link } from '@remix-run/react'
 import { EditorContent, useEditor, useEditorState, type Editor } from '@tiptap/react'
 import { useEffect, useMemo, useRef, useState } from 'react'
 import type { ManuscriptDoc } from '~/modules/manuscript/schema.ts'
 import { useT, type MessageKey } from '~/utils/i18n.ts'
-import { ChapterAutosave, findUnsavedDraft, type AutosaveState, type SaveFn } from './autosave.ts'
+import { ChapterAutosave, findOrphanDrafts, sameDoc, type AutosaveState, type LatestFn, type SaveFn } from './autosave.ts'
 import { chapterExtensions } from './extensions.ts'
+import { holdTabPresence, isTabOpen, newTabId } from './tab-presence.ts'
 
 type Props = {
   chapterId: string
   content: ManuscriptDoc
   version: number
   save: SaveFn
+  latest: LatestFn
 }
 
 const STATUS: Record<AutosaveState, { key: MessageKey; tone: string }> = {
@@ -23,20 +26,37 @@ const STATUS: Record<AutosaveState, { key: MessageKey; tone: string }> = {
   rejected: { key: 'editor.status.rejected', tone: 'text-rose-700' },
 }
 
-export function ChapterEditor({ chapterId, content, version, save }: Props) {
+/** After a conflict: the writer's choice is on its way, done, or could not reach the server. */
+type Resolution = 'idle' | 'loading' | 'done' | 'failed'
+
+export function ChapterEditor({ chapterId, content, version, save, latest }: Props) {
   const t = useT()
   const [state, setState] = useState<AutosaveState>('saved')
   const [recovered, setRecovered] = useState(false)
   const [focusMode, setFocusMode] = useState(false)
   const [showShortcuts, setShowShortcuts] = useState(false)
+  const [resolution, setResolution] = useState<Resolution>('idle')
   const saveRef = useRef(save)
   saveRef.current = save
+  const latestRef = useRef(latest)
+  latestRef.current = latest
 
   const autosave = useMemo(
     () =>
       typeof window === 'undefined'
         ? null
-        : new ChapterAutosave({ chapterId, version, save: (r) => saveRef.current(r), storage: window.localStorage, onChange: (s) => setState(s) }),
+        : new ChapterAutosave({
+            chapterId,
+            tabId: newTabId(),
+            version,
+            save: (r) => saveRef.current(r),
+            latest: () => latestRef.current(),
+            storage: window.localStorage,
+            onChange: (s) => {
+              setState(s)
+              if (s === 'conflict') setResolution('idle')
+            },
+          }),
     // One autosave per chapter page; the version only seeds it.
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [chapterId],
@@ -50,17 +70,46 @@ export function ChapterEditor({ chapterId, content, version, save }: Props) {
     onUpdate: ({ editor }) => autosave?.edit(editor.getJSON() as ManuscriptDoc),
   })
 
-  // An edit the server never confirmed (closed tab, lost connection) comes back and is resent.
+  // While this page lives, its draft is its own: other tabs leave it alone.
+  useEffect(() => (autosave ? holdTabPresence(autosave.tabId) : undefined), [autosave])
+
+  // An edit the server never confirmed (closed tab, crash, lost connection) comes back and is
+  // resent with the version it was based on. Drafts of tabs still open are theirs to send.
   useEffect(() => {
     if (!editor || !autosave) return
-    const draft = findUnsavedDraft(window.localStorage, chapterId)
-    if (draft && JSON.stringify(draft.content) !== JSON.stringify(content)) {
+    let cancelled = false
+    void findOrphanDrafts(window.localStorage, chapterId, isTabOpen).then(([draft]) => {
+      // Never replace what the writer already typed here; the draft waits for the next visit.
+      if (cancelled || !draft || autosave.hasUnsavedChanges || autosave.currentState !== 'saved') return
+      if (sameDoc(draft.content, content)) {
+        window.localStorage.removeItem(draft.key)
+        return
+      }
       editor.commands.setContent(draft.content, { emitUpdate: false })
-      autosave.edit(draft.content, draft.baseVersion)
+      autosave.recover(draft)
       setRecovered(true)
+    })
+    return () => {
+      cancelled = true
     }
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [editor, autosave])
+
+  async function loadLatest() {
+    if (!editor || !autosave) return
+    setResolution('loading')
+    editor.setEditable(false)
+    try {
+      const current = await autosave.resolveConflict()
+      editor.commands.setContent(current.content, { emitUpdate: false })
+      setRecovered(false)
+      setResolution('done')
+    } catch {
+      setResolution('failed')
+    } finally {
+      editor.setEditable(true)
+    }
+  }
 
   useEffect(() => {
     if (!autosave) return
@@ -103,6 +152,34 @@ export function ChapterEditor({ chapterId, content, version, save }: Props) {
         </p>
       </div>
       {recovered ? <p className="mt-3 rounded-lg bg-violet-50 px-3 py-2 text-sm text-indigo-brand">{t('editor.recovered')}</p> : null}
+      {state === 'conflict' ? (
+        <div role="alert" className="mt-3 rounded-lg border border-rose-200 bg-rose-50 px-4 py-3 text-sm text-rose-900">
+          <p className="font-semibold">{t('editor.conflict.title')}</p>
+          <p className="mt-1">{t('editor.conflict.body')}</p>
+          {resolution === 'failed' ? <p className="mt-1 font-medium">{t('editor.conflict.failed')}</p> : null}
+          <div className="mt-3 flex flex-wrap items-center gap-3">
+            <button
+              type="button"
+              onClick={() => void loadLatest()}
+              disabled={resolution === 'loading'}
+              className="rounded-lg bg-indigo-brand px-3 py-2 font-semibold text-white hover:bg-violet-brand disabled:opacity-60"
+            >
+              {resolution === 'loading' ? t('editor.conflict.loading') : t('editor.conflict.loadLatest')}
+            </button>
+            <Link to="history" relative="path" className="font-medium text-violet-brand hover:underline">
+              {t('editor.conflict.history')}
+            </Link>
+          </div>
+        </div>
+      ) : null}
+      {resolution === 'done' && state !== 'conflict' ? (
+        <p className="mt-3 rounded-lg bg-emerald-50 px-3 py-2 text-sm text-emerald-900">
+          {t('editor.conflict.resolved')}{' '}
+          <Link to="history" relative="path" className="font-medium text-violet-brand hover:underline">
+            {t('editor.conflict.history')}
+          </Link>
+        </p>
+      ) : null}
       <div className="mx-auto max-w-[68ch] py-8">
         <EditorContent editor={editor} />
       </div>
