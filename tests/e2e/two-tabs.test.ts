@@ -150,6 +150,12 @@ describe('a chapter open in two tabs', () => {
     await tabC.getByRole('button', { name: 'Carregar o texto mais recente (o desta aba fica no histórico)' }).click()
     await savedIn(tabC)
     expect(await editorOf(tabC).textContent()).toBe('Primeira linha. Escrito na aba A.')
+    const final = await stored(chapterId)
+    expect(final.text).toBe('Primeira linha. Escrito na aba A.')
+    expect(final.versions.filter((v) => v.kind === 'conflict').map((v) => v.plain_text)).toEqual([
+      'Primeira linha. Escrito na aba B.',
+      'Primeira linha. Escrito na aba B. Guardado só no navegador.',
+    ])
     // Tab A, open all along, was never touched.
     expect(await editorOf(tabA).textContent()).toBe('Primeira linha. Escrito na aba A.')
     expect(await tabA.locator('[data-autosave-state]').getAttribute('data-autosave-state')).toBe('saved')

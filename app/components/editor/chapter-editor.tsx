@@ -98,7 +98,8 @@ export function ChapterEditor({ chapterId, content, version, save, latest }: Pro
   async function loadLatest() {
     if (!editor || !autosave) return
     setResolution('loading')
-    editor.setEditable(false)
+    // Read only meanwhile, and without an update event: that would count as an edit.
+    editor.setEditable(false, false)
     try {
       const current = await autosave.resolveConflict()
       editor.commands.setContent(current.content, { emitUpdate: false })
@@ -107,7 +108,7 @@ export function ChapterEditor({ chapterId, content, version, save, latest }: Pro
     } catch {
       setResolution('failed')
     } finally {
-      editor.setEditable(true)
+      editor.setEditable(true, false)
     }
   }
 
