@@ -103,6 +103,28 @@ describe('chapter autosave', () => {
     expect(storage.map.size).toBe(0)
   })
 
+  it('leaves "offline" on the first save that gets through, even while the writer types on', async () => {
+    let online = false
+    const save = vi.fn<SaveFn>(async ({ expectedVersion }) => {
+      if (!online) throw new TypeError('Failed to fetch')
+      return { status: 'saved', version: expectedVersion + 1 }
+    })
+    const { autosave, states } = setup(save, async () => ({ version: 1, content: doc('') }))
+    let text = 'a'
+    autosave.edit(doc(text))
+    await vi.advanceTimersByTimeAsync(500)
+    expect(states.at(-1)).toBe('offline')
+    online = true
+    // One key every 100 ms, never a pause: the next save goes at the latest 2 s after the failure.
+    for (let i = 0; i < 25; i++) {
+      text += 'a'
+      autosave.edit(doc(text))
+      await vi.advanceTimersByTimeAsync(100)
+    }
+    expect(states.at(-1)).not.toBe('offline')
+    expect(save).toHaveBeenCalledTimes(2)
+  })
+
   it('recognises its own save whose answer was lost instead of reporting a conflict', async () => {
     // The server writes the save and dies before answering; the retry must not conflict with it.
     const server = { version: 1, content: doc('') }
