@@ -51,6 +51,7 @@ export default function BookLayout() {
           ← {t('book.back')}
         </Link>
         <h1 className="mt-2 font-serif text-2xl font-semibold text-indigo-brand">{book.title}</h1>
+        <Link to="settings" className="text-xs font-medium text-violet-brand hover:underline">{t('book.settings.link')}</Link>
         <nav aria-label={t('book.outline')} className="mt-4">
           <h2 className="text-xs font-semibold uppercase tracking-wide text-slate-400">{t('book.outline')}</h2>
           <ol className="mt-2 space-y-0.5">

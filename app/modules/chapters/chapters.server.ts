@@ -93,15 +93,33 @@ export async function trashChapter({ tx, chapterId }: { tx: Tx; chapterId: strin
   return result.count === 1
 }
 
-/** Takes the chapter out of the trash and puts it at the end of its book. */
-export async function restoreChapter({ tx, chapterId }: { tx: Tx; chapterId: string }): Promise<boolean> {
-  if (!isUuid(chapterId)) return false
-  const result = await tx`
+export type ChapterRestore = 'restored' | 'not_in_trash' | 'book_in_trash'
+
+/**
+ * Takes the chapter out of the trash, back at its old position when no chapter has taken it
+ * since (an undo puts it back exactly where it was), otherwise at the end of its book. A
+ * chapter whose book is in the trash stays there: the book must come back first.
+ */
+export async function restoreChapter({ tx, chapterId }: { tx: Tx; chapterId: string }): Promise<ChapterRestore> {
+  if (!isUuid(chapterId)) return 'not_in_trash'
+  const [trashed] = await tx<{ bookInTrash: boolean }[]>`
+    select b.deleted_at is not null as "bookInTrash"
+    from public.chapters c
+    join public.books b on b.id = c.book_id and b.tenant_id = c.tenant_id
+    where c.id = ${chapterId} and c.deleted_at is not null
+    for update of c`
+  if (!trashed) return 'not_in_trash'
+  if (trashed.bookInTrash) return 'book_in_trash'
+  await tx`
     update public.chapters c
     set deleted_at = null,
-        position = coalesce((select max(o.position) + 1 from public.chapters o where o.book_id = c.book_id and o.deleted_at is null), 0)
-    where c.id = ${chapterId} and c.deleted_at is not null`
-  return result.count === 1
+        position = case
+          when exists (select 1 from public.chapters o where o.book_id = c.book_id and o.deleted_at is null and o.position = c.position)
+          then coalesce((select max(o.position) + 1 from public.chapters o where o.book_id = c.book_id and o.deleted_at is null), 0)
+          else c.position
+        end
+    where c.id = ${chapterId}`
+  return 'restored'
 }
 
 /**

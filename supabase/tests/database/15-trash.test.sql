@@ -70,7 +70,9 @@ delete from storage.objects where bucket_id = 'exports' and name like (select an
 select tests.authenticate_as_service_role();
 select is(private.purge_trash(interval '30 days', (select ana_tenant from fixture)),
   '{"books": 1, "chapters": 0, "booksWaitingForFiles": 0}'::jsonb, 'the book goes once its export files are removed');
-select is(private.purge_trash(interval '30 days'), '{"books": 1, "chapters": 0}'::jsonb, 'the scheduled form purges every workspace');
+-- Other test files may have expired trash at the same moment: check keys and rows, not counts.
+select is(array(select jsonb_object_keys(private.purge_trash(interval '30 days')) order by 1), array['books', 'chapters'],
+  'the scheduled form purges every workspace and answers {books, chapters}');
 select is_empty(format('select 1 from public.books where id = %L', (select bruno_id from fixture)), 'including the other workspace''s expired book');
 
 -- Scheduling -------------------------------------------------------------------------------------
