@@ -105,7 +105,7 @@ export default function TrashPage() {
         <p className="mt-2 text-sm leading-6 text-slate-600">{t('trash.intro', { days: TRASH_RETENTION_DAYS })}</p>
       </div>
 
-      {restored ? (
+      {restored && !refusal ? (
         <Notice tone="success">
           {restored.kind === 'book' ? t('trash.restored.book', { title: restored.title }) : t('trash.restored.chapter', { title: restored.title, book: restored.book })}{' '}
           <Link to={restored.to} className="font-semibold text-violet-brand underline-offset-2 hover:underline">
@@ -115,7 +115,8 @@ export default function TrashPage() {
       ) : null}
 
       {refusal ? (
-        <Notice tone="error">
+        // A chapter whose book is in the trash is not a failure: the way out is one click away.
+        <Notice tone={refusal.bookId ? 'info' : 'error'}>
           <p>{t(refusal.error, { title: refusal.title ?? '', book: refusal.book ?? '' })}</p>
           {refusal.bookId ? (
             <Form method="post" className="mt-2">
