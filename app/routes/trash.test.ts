@@ -4,6 +4,7 @@ import { createClient } from '@supabase/supabase-js'
 import postgres from 'postgres'
 import { inject } from 'vitest'
 import { formPost, get, respond, signInNewWriter } from '../../tests/helpers/app-requests.ts'
+import { purgeTrash } from '~/modules/trash/purge.server.ts'
 import { TRASH_RETENTION_DAYS } from '~/modules/trash/retention.ts'
 import { action as chapterAction, loader as chapterLoader } from './w.$workspaceId.b.$bookId.c.$chapterId.tsx'
 import { loader as bookHomeLoader } from './w.$workspaceId.b.$bookId._index.tsx'
@@ -234,5 +235,16 @@ describe('purging the trash', () => {
     expect(await sql`select 1 from public.books where id = ${biaOld.bookId}`).toHaveLength(1)
     expect((await (await trashPage(bia)).json()).books).toEqual([])
     expect(await sql`select 1 from public.books where id = ${biaOld.bookId}`).toHaveLength(0)
+  })
+
+  it('purges every workspace from the scheduled job (scripts/purge-trash.ts)', async () => {
+    const caio = await signIn('Caio')
+    const book = await newBook(caio)
+    const expired = await addChapter(caio, book)
+    await sql`update public.chapters set deleted_at = now() - interval '45 days' where id = ${expired}`
+    const result = await purgeTrash({ workspaceId: null })
+    expect(result.chapters).toBeGreaterThanOrEqual(1)
+    expect(await sql`select 1 from public.chapters where id = ${expired}`).toHaveLength(0)
+    expect(await outline(caio, book)).toEqual([book.chapterId])
   })
 })

@@ -9,7 +9,7 @@ import { Notice } from '~/components/ui/notice.tsx'
 import { getBook, listTrash, restoreBook } from '~/modules/books/books.server.ts'
 import { getChapter, restoreChapter } from '~/modules/chapters/chapters.server.ts'
 import { isUuid } from '~/modules/chapters/errors.ts'
-import { purgeWorkspaceTrash } from '~/modules/trash/purge.server.ts'
+import { purgeTrash } from '~/modules/trash/purge.server.ts'
 import { TRASH_RETENTION_DAYS, daysLeft } from '~/modules/trash/retention.ts'
 import { RestoreSchema } from '~/modules/trash/schema.ts'
 import { WorkspaceIdSchema } from '~/modules/workspaces/schema.ts'
@@ -30,7 +30,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { claims, headers } = await requireUser(request)
   const workspaceId = await withUser(claims, (tx) => requireMember(tx, params.workspaceId, headers))
   try {
-    await purgeWorkspaceTrash({ workspaceId })
+    await purgeTrash({ workspaceId })
   } catch (error) {
     // The page still lists the trash; the purge is tried again next time.
     console.error('trash purge failed', error)

@@ -2,7 +2,7 @@
 // bucket, removed through the Storage API with the service role (SQL cannot remove the
 // bytes). A bucket that does not exist yet simply holds no files.
 import { createClient, type SupabaseClient } from '@supabase/supabase-js'
-import { env } from '~/utils/env.server.ts'
+import { env } from '../../utils/env.server.ts'
 
 export const EXPORTS_BUCKET = 'exports'
 const PAGE = 1000
