@@ -21,7 +21,7 @@ export function AppShell({ workspaces, current, children }: ShellProps) {
   return (
     <div className="min-h-screen bg-paper">
       <header className="border-b border-slate-200 bg-white">
-        <div className="mx-auto flex max-w-6xl items-center gap-4 px-6 py-3">
+        <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-4 gap-y-2 px-6 py-3">
           <Wordmark to="/app" className="text-xl" />
           <details key={locationKey} className="group relative">
             <summary

@@ -167,10 +167,8 @@ function TrashRow({ intent, id, title, detail, meta, busy }: { intent: string; i
   return (
     <li className="flex items-center justify-between gap-4 py-3">
       <div className="min-w-0">
-        <p className="truncate font-serif text-lg text-indigo-brand">
-          {title}
-          {detail ? <span className="ml-2 font-sans text-sm text-slate-500">{detail}</span> : null}
-        </p>
+        <p className="truncate font-serif text-lg text-indigo-brand">{title}</p>
+        {detail ? <p className="text-sm text-slate-600">{detail}</p> : null}
         <p className="text-xs text-slate-500">{meta}</p>
       </div>
       <Form method="post" className="shrink-0">
