@@ -7,11 +7,14 @@ export function TrashedNotice({
   workspaceId,
   kind,
   id,
+  title,
   message,
 }: {
   workspaceId: string
   kind: 'book' | 'chapter'
   id: string
+  /** The trashed item's title: names the Undo button apart from the editor's own undo. */
+  title: string
   message: string
 }) {
   const t = useT()
@@ -23,7 +26,7 @@ export function TrashedNotice({
           <input type="hidden" name="intent" value={kind === 'book' ? 'restoreBook' : 'restoreChapter'} />
           <input type="hidden" name="id" value={id} />
           <input type="hidden" name="then" value="open" />
-          <button type="submit" className="font-semibold text-violet-brand underline-offset-2 hover:underline">
+          <button type="submit" aria-label={t('trash.undoLabel', { title })} className="font-semibold text-violet-brand underline-offset-2 hover:underline">
             {t('trash.undo')}
           </button>
         </Form>

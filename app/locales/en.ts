@@ -241,6 +241,7 @@ export const en: Record<MessageKey, string> = {
   'trash.open': 'Open',
   'trash.openTrash': 'Open the trash',
   'trash.undo': 'Undo',
+  'trash.undoLabel': 'Undo: restore “{title}”',
   'trash.bookTrashed': '“{title}” was moved to the trash. You can restore it for {days} days.',
   'trash.chapterTrashed': 'The chapter “{title}” was moved to the trash. You can restore it for {days} days.',
   'trash.error.notFound': 'This is not in this workspace’s trash. It may have been restored already or deleted for good.',

@@ -241,6 +241,7 @@ export const ptBR = {
   'trash.open': 'Abrir',
   'trash.openTrash': 'Abrir a lixeira',
   'trash.undo': 'Desfazer',
+  'trash.undoLabel': 'Desfazer: restaurar “{title}”',
   'trash.bookTrashed': '“{title}” foi para a lixeira. Você pode restaurá-lo por {days} dias.',
   'trash.chapterTrashed': 'O capítulo “{title}” foi para a lixeira. Você pode restaurá-lo por {days} dias.',
   'trash.error.notFound': 'Isso não está na lixeira deste espaço. Talvez já tenha sido restaurado ou apagado de vez.',

@@ -67,7 +67,7 @@ export default function WorkspaceHome() {
     <div className="space-y-8">
       {notice ? <Notice tone="success">{t(notice)}</Notice> : null}
       {trashedBook ? (
-        <TrashedNotice workspaceId={workspace.id} kind="book" id={trashedBook.id} message={t('trash.bookTrashed', { title: trashedBook.title, days: TRASH_RETENTION_DAYS })} />
+        <TrashedNotice workspaceId={workspace.id} kind="book" id={trashedBook.id} title={trashedBook.title} message={t('trash.bookTrashed', { title: trashedBook.title, days: TRASH_RETENTION_DAYS })} />
       ) : null}
       <div>
         <p className="text-sm font-medium text-violet-brand">{workspace.personal ? t('workspace.home.personal') : t('workspace.home.shared')}</p>

@@ -34,7 +34,7 @@ export default function BookHome() {
   return (
     <div className="space-y-6">
       {trashedChapter ? (
-        <TrashedNotice workspaceId={workspaceId} kind="chapter" id={trashedChapter.id} message={t('trash.chapterTrashed', { title: trashedChapter.title, days: TRASH_RETENTION_DAYS })} />
+        <TrashedNotice workspaceId={workspaceId} kind="chapter" id={trashedChapter.id} title={trashedChapter.title} message={t('trash.chapterTrashed', { title: trashedChapter.title, days: TRASH_RETENTION_DAYS })} />
       ) : null}
       <section className="rounded-2xl bg-white p-8 text-center shadow-sm ring-1 ring-slate-200">
         <h1 className="font-serif text-2xl font-semibold text-indigo-brand">{t('book.empty.title')}</h1>

@@ -85,7 +85,7 @@ export default function ChapterPage() {
     <article>
       {trashedChapter ? (
         <div className="mb-4">
-          <TrashedNotice workspaceId={workspaceId} kind="chapter" id={trashedChapter.id} message={t('trash.chapterTrashed', { title: trashedChapter.title, days: TRASH_RETENTION_DAYS })} />
+          <TrashedNotice workspaceId={workspaceId} kind="chapter" id={trashedChapter.id} title={trashedChapter.title} message={t('trash.chapterTrashed', { title: trashedChapter.title, days: TRASH_RETENTION_DAYS })} />
         </div>
       ) : null}
       <Form method="post" key={`${chapter.id}:${chapter.title}:${chapter.status}`} className="flex flex-wrap items-end gap-3">
