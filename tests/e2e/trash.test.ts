@@ -15,7 +15,8 @@ afterAll(async () => {
   await browser?.close()
 })
 
-const outline = (page: Page) => page.getByRole('navigation', { name: 'Capítulos' }).getByRole('listitem').allInnerTexts()
+/** The chapter titles the outline shows, in order (read from its text, whatever its markup). */
+const outline = async (page: Page) => (await page.getByRole('navigation', { name: 'Capítulos' }).innerText()).match(/Capítulo \d+/g) ?? []
 
 describe('the trash', () => {
   it('trashes a chapter and a book after a confirmation, and brings both back', async () => {
@@ -45,12 +46,12 @@ describe('the trash', () => {
     await page.getByText('Mover para a lixeira…').click()
     await page.getByRole('button', { name: 'Sim, mover para a lixeira' }).click()
     await page.getByText('O capítulo “Capítulo 1” foi para a lixeira.').waitFor()
-    await expect(outline(page)).resolves.toEqual([expect.stringContaining('Capítulo 2')])
+    await expect(outline(page)).resolves.toEqual(['Capítulo 2'])
 
     // Undo: back in its place, with its text.
     await page.getByRole('button', { name: 'Desfazer: restaurar “Capítulo 1”' }).click()
     await page.waitForFunction(() => document.querySelector<HTMLInputElement>('#chapter-title')?.value === 'Capítulo 1')
-    await expect(outline(page)).resolves.toEqual([expect.stringContaining('Capítulo 1'), expect.stringContaining('Capítulo 2')])
+    await expect(outline(page)).resolves.toEqual(['Capítulo 1', 'Capítulo 2'])
     await expect(page.locator('.ProseMirror').innerText()).resolves.toContain('Virgínia olhou pela janela.')
 
     // The book: from its settings, confirmed, then restored from the trash page.
@@ -70,7 +71,7 @@ describe('the trash', () => {
     await page.getByRole('link', { name: /Ciranda de Pedra/ }).click()
     await page.waitForURL(/\/c\//)
     await expect(page.locator('.ProseMirror').innerText()).resolves.toContain('Virgínia olhou pela janela.')
-    await expect(outline(page)).resolves.toHaveLength(2)
+    await expect(outline(page)).resolves.toEqual(['Capítulo 1', 'Capítulo 2'])
     await context.close()
   })
 })
