@@ -76,6 +76,14 @@ export default function BookLayout() {
             </button>
           </Form>
         </nav>
+        <NavLink
+          to="export"
+          className={({ isActive }) =>
+            `mt-4 block rounded-lg border-t border-slate-200 px-2 pt-3 pb-1.5 text-sm font-medium ${isActive ? 'text-indigo-brand' : 'text-violet-brand hover:underline'}`
+          }
+        >
+          {t('export.link')}
+        </NavLink>
       </aside>
       <div className="min-w-0">
         <Outlet />

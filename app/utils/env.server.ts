@@ -9,6 +9,11 @@ const EnvSchema = z.object({
   SUPABASE_DB_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, 'SUPABASE_DB_URL must be a postgresql:// connection string'),
+  /**
+   * Service-role (secret) key, for the few jobs that act for nobody in particular (purging
+   * expired exports). Optional at start-up; the job that needs it says so when it is missing.
+   */
+  SUPABASE_SERVICE_ROLE_KEY: z.string().min(20).optional(),
   /** Pool size of the app's Postgres connection (use the pooler's limits in production). */
   DB_POOL_MAX: z.coerce.number().int().positive().default(10),
 })
@@ -22,6 +27,7 @@ export function env(): Env {
   const source = {
     ...process.env,
     SUPABASE_ANON_KEY: process.env.SUPABASE_ANON_KEY ?? process.env.SUPABASE_PUBLISHABLE_KEY,
+    SUPABASE_SERVICE_ROLE_KEY: process.env.SUPABASE_SERVICE_ROLE_KEY ?? process.env.SUPABASE_SECRET_KEY,
   }
   const parsed = EnvSchema.safeParse(source)
   if (!parsed.success) {
