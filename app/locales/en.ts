@@ -234,6 +234,7 @@ export const en: Record<MessageKey, string> = {
   'export.formatHint.epub': 'An ebook with a table of contents, for e-readers.',
   'export.scope': 'What to export',
   'export.scope.book': 'The whole book ({count} chapters)',
+  'export.scope.bookOne': 'The whole book (1 chapter)',
   'export.submit': 'Export',
   'export.submitting': 'Exporting…',
   'export.ready': 'Ready: {file}.',

@@ -234,6 +234,7 @@ export const ptBR = {
   'export.formatHint.epub': 'Livro digital com sumário, para leitores de e-book.',
   'export.scope': 'O que exportar',
   'export.scope.book': 'O livro inteiro ({count} capítulos)',
+  'export.scope.bookOne': 'O livro inteiro (1 capítulo)',
   'export.submit': 'Exportar',
   'export.submitting': 'Exportando…',
   'export.ready': 'Pronto: {file}.',

@@ -106,7 +106,10 @@ export default function BookExport() {
           label={t('export.scope')}
           name="chapterId"
           defaultValue=""
-          options={[{ value: '', label: t('export.scope.book', { count: chapters.length }) }, ...chapters.map((c) => ({ value: c.id, label: c.title }))]}
+          options={[
+            { value: '', label: chapters.length === 1 ? t('export.scope.bookOne') : t('export.scope.book', { count: chapters.length }) },
+            ...chapters.map((c) => ({ value: c.id, label: c.title })),
+          ]}
         />
         <Button type="submit" disabled={busy}>
           {busy ? t('export.submitting') : t('export.submit')}
