@@ -9,11 +9,8 @@ const EnvSchema = z.object({
   SUPABASE_DB_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, 'SUPABASE_DB_URL must be a postgresql:// connection string'),
-  /**
-   * Service-role (secret) key, for the few jobs that act for nobody in particular (purging
-   * expired exports). Optional at start-up; the job that needs it says so when it is missing.
-   */
-  SUPABASE_SERVICE_ROLE_KEY: z.string().min(20).optional(),
+  /** Server-only; the trash purge removes a purged book's export files from Storage with it. */
+  SUPABASE_SERVICE_ROLE_KEY: z.string().min(20, 'SUPABASE_SERVICE_ROLE_KEY looks truncated').optional(),
   /** Pool size of the app's Postgres connection (use the pooler's limits in production). */
   DB_POOL_MAX: z.coerce.number().int().positive().default(10),
 })
