@@ -76,6 +76,16 @@ export default function BookLayout() {
             </button>
           </Form>
         </nav>
+        <div className="mt-4 border-t border-slate-200 pt-3">
+          <NavLink
+            to="export"
+            className={({ isActive }) =>
+              `block rounded-lg px-2 py-1.5 text-sm font-medium ${isActive ? 'bg-white text-indigo-brand shadow-sm ring-1 ring-slate-200' : 'text-violet-brand hover:bg-white'}`
+            }
+          >
+            {t('export.link')}
+          </NavLink>
+        </div>
       </aside>
       <div className="min-w-0">
         <Outlet />
