@@ -221,6 +221,24 @@ export const ptBR = {
   'error.generic.title': 'Algo deu errado',
   'error.generic.body': 'Tivemos um problema ao abrir esta página. Seu texto está a salvo. Tente de novo em instantes.',
   'error.backHome': 'Voltar ao início',
+  // outline reorder and live word counts
+  'outline.position': 'Posição {position}',
+  'outline.handle': 'Reordenar {title}',
+  'outline.handleHelp': 'Para reordenar: Espaço ou Enter pega o capítulo, as setas para cima e para baixo o movem, Espaço ou Enter o solta e Esc cancela. Com o mouse, arraste a linha.',
+  'outline.liftedHint': '↑ ↓ mover · Espaço soltar · Esc cancelar',
+  'outline.lifted': '{title} pego, na posição {position} de {total}. Use as setas para mover, Espaço ou Enter para soltar, Esc para cancelar.',
+  'outline.moving': '{title}: posição {position} de {total}.',
+  'outline.moved': '{title} movido para a posição {position} de {total}.',
+  'outline.unchanged': '{title} continua na posição {position}.',
+  'outline.cancelled': 'Movimento cancelado. {title} voltou à posição {position}.',
+  'outline.moveUp': 'Mover {title} para cima',
+  'outline.moveDown': 'Mover {title} para baixo',
+  'outline.error.invalid': 'Não entendemos a nova ordem dos capítulos. Recarregue a página e tente de novo.',
+  'outline.error.duplicate': 'A nova ordem repete um capítulo. Recarregue a página e tente de novo.',
+  'outline.error.mismatch': 'A nova ordem precisa listar cada capítulo do livro exatamente uma vez. Recarregue a página e tente de novo.',
+  'outline.error.foreign': 'A nova ordem cita capítulos que não são deste livro. Recarregue a página e tente de novo.',
+  'outline.error.stale': 'A lista de capítulos mudou em outra aba ou aparelho. Mostramos a ordem atual; mova o capítulo de novo se quiser.',
+  'outline.error.failed': 'Não foi possível salvar a nova ordem. Verifique a conexão; mostramos a ordem salva.',
 } as const
 
 export type MessageKey = keyof typeof ptBR
