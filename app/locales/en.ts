@@ -225,7 +225,7 @@ export const en: Record<MessageKey, string> = {
   'outline.position': 'Position {position}',
   'outline.handle': 'Reorder {title}',
   'outline.handleHelp': 'To reorder: Space or Enter picks the chapter up, the up and down arrows move it, Space or Enter drops it and Escape cancels. With a mouse, drag the row.',
-  'outline.liftedHint': '↑ ↓ move · Space drop · Esc cancel',
+  'outline.liftedHint': '↑↓ move · Space drop · Esc cancel',
   'outline.lifted': '{title} picked up, at position {position} of {total}. Use the arrow keys to move it, Space or Enter to drop it, Escape to cancel.',
   'outline.moving': '{title}: position {position} of {total}.',
   'outline.moved': '{title} moved to position {position} of {total}.',

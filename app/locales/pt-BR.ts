@@ -225,7 +225,7 @@ export const ptBR = {
   'outline.position': 'Posição {position}',
   'outline.handle': 'Reordenar {title}',
   'outline.handleHelp': 'Para reordenar: Espaço ou Enter pega o capítulo, as setas para cima e para baixo o movem, Espaço ou Enter o solta e Esc cancela. Com o mouse, arraste a linha.',
-  'outline.liftedHint': '↑ ↓ mover · Espaço soltar · Esc cancelar',
+  'outline.liftedHint': '↑↓ mover · Espaço soltar · Esc cancelar',
   'outline.lifted': '{title} pego, na posição {position} de {total}. Use as setas para mover, Espaço ou Enter para soltar, Esc para cancelar.',
   'outline.moving': '{title}: posição {position} de {total}.',
   'outline.moved': '{title} movido para a posição {position} de {total}.',
