@@ -168,6 +168,7 @@ export const ptBR = {
   'import.error.encrypted_docx': 'Este .docx está protegido por senha. Remova a senha e tente de novo.',
   'import.error.no_text': 'Não encontramos texto neste arquivo.',
   'import.error.bookGone': 'Esse livro não está mais disponível (pode ter ido para a lixeira). Escolha outro livro ou importe como livro novo.',
+  'import.intoBook': 'Importar capítulos para este livro',
   'import.target': 'Importar para',
   'import.target.new': 'Um livro novo',
   'import.target.book': 'O fim de “{title}”',
@@ -261,6 +262,24 @@ export const ptBR = {
   'export.error.noChapters': 'Este livro não tem capítulos fora da lixeira. Escreva ou restaure um capítulo antes de exportar.',
   'export.error.tooLarge': 'O arquivo passou do limite de 50 MB. Exporte um capítulo por vez.',
   'export.error.storage': 'Não conseguimos guardar o arquivo agora. Tente de novo em instantes.',
+  // outline reorder and live word counts
+  'outline.position': 'Posição {position}',
+  'outline.handle': 'Reordenar {title}',
+  'outline.handleHelp': 'Para reordenar: Espaço ou Enter pega o capítulo, as setas para cima e para baixo o movem, Espaço ou Enter o solta e Esc cancela. Com o mouse, arraste a linha.',
+  'outline.liftedHint': '↑↓ mover · Espaço soltar · Esc cancelar',
+  'outline.lifted': '{title} pego, na posição {position} de {total}. Use as setas para mover, Espaço ou Enter para soltar, Esc para cancelar.',
+  'outline.moving': '{title}: posição {position} de {total}.',
+  'outline.moved': '{title} movido para a posição {position} de {total}.',
+  'outline.unchanged': '{title} continua na posição {position}.',
+  'outline.cancelled': 'Movimento cancelado. {title} voltou à posição {position}.',
+  'outline.moveUp': 'Mover {title} para cima',
+  'outline.moveDown': 'Mover {title} para baixo',
+  'outline.error.invalid': 'Não entendemos a nova ordem dos capítulos. Recarregue a página e tente de novo.',
+  'outline.error.duplicate': 'A nova ordem repete um capítulo. Recarregue a página e tente de novo.',
+  'outline.error.mismatch': 'A nova ordem precisa listar cada capítulo do livro exatamente uma vez. Recarregue a página e tente de novo.',
+  'outline.error.foreign': 'A nova ordem cita capítulos que não são deste livro. Recarregue a página e tente de novo.',
+  'outline.error.stale': 'A lista de capítulos mudou em outra aba ou aparelho. Mostramos a ordem atual; mova o capítulo de novo se quiser.',
+  'outline.error.failed': 'Não foi possível salvar a nova ordem. Verifique a conexão; mostramos a ordem salva.',
 } as const
 
 export type MessageKey = keyof typeof ptBR
