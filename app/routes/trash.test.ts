@@ -214,9 +214,8 @@ describe('purging the trash', () => {
     await sql`update public.chapters set deleted_at = now() - interval '31 days' where id = ${oldChapter}`
     await sql`update public.chapters set deleted_at = now() - interval '1 day' where id = ${recentChapter}`
 
-    const created = await storage.createBucket('exports', { public: false })
-    if (created.error && !/exists/i.test(created.error.message)) throw created.error
-    const file = `${ana.workspaceId}/${old.bookId}/export-1.epub`
+    // The bucket comes from the exports migration (decision 010).
+    const file = `${ana.workspaceId}/${old.bookId}/${crypto.randomUUID()}.epub`
     const uploaded = await storage.from('exports').upload(file, new Blob(['epub bytes'], { type: 'application/epub+zip' }))
     expect(uploaded.error).toBeNull()
 

@@ -24,6 +24,7 @@ export function env(): Env {
   const source = {
     ...process.env,
     SUPABASE_ANON_KEY: process.env.SUPABASE_ANON_KEY ?? process.env.SUPABASE_PUBLISHABLE_KEY,
+    SUPABASE_SERVICE_ROLE_KEY: process.env.SUPABASE_SERVICE_ROLE_KEY ?? process.env.SUPABASE_SECRET_KEY,
   }
   const parsed = EnvSchema.safeParse(source)
   if (!parsed.success) {

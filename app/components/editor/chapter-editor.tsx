@@ -6,6 +6,8 @@ import type { ManuscriptDoc } from '~/modules/manuscript/schema.ts'
 import { useT, type MessageKey } from '~/utils/i18n.ts'
 import { ChapterAutosave, findUnsavedDraft, type AutosaveState, type SaveFn } from './autosave.ts'
 import { chapterExtensions } from './extensions.ts'
+import { openWordCount, publishWordCount } from './live-word-count.ts'
+import { createDocumentCounter } from './word-count.ts'
 
 type Props = {
   chapterId: string
@@ -80,13 +82,20 @@ export function ChapterEditor({ chapterId, content, version, save }: Props) {
     }
   }, [autosave])
 
+  // Runs on every transaction: cached per block, so a keystroke recounts one paragraph.
+  const countDocument = useMemo(() => createDocumentCounter(), [])
   const counts = useEditorState({
     editor,
-    selector: ({ editor }) => ({
-      words: editor?.storage.characterCount.words() ?? 0,
-      characters: editor?.storage.characterCount.characters() ?? 0,
-    }),
+    selector: ({ editor }) => (editor ? countDocument(editor.state.doc) : null),
+    equalityFn: (a, b) => a?.words === b?.words && a?.characters === b?.characters,
   })
+
+  // The outline in the sidebar shows this chapter's count as it changes.
+  useEffect(() => openWordCount(chapterId), [chapterId])
+  const words = counts?.words
+  useEffect(() => {
+    if (words !== undefined) publishWordCount(chapterId, words)
+  }, [chapterId, words])
 
   return (
     <div className={`chapter-editor ${focusMode ? 'focus-mode' : ''}`}>

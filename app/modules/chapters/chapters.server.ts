@@ -5,6 +5,7 @@ import type { Tx } from '~/utils/db.server.ts'
 import { toPlainText, countWords } from '../manuscript/plain-text.ts'
 import { EMPTY_DOC, MAX_CHAPTER_JSON_BYTES, ManuscriptDocSchema, type ManuscriptDoc } from '../manuscript/schema.ts'
 import { WritingError, isUuid } from './errors.ts'
+import { sameOrder } from './order.ts'
 import type { ChapterStatus } from './schema.ts'
 
 export type OutlineItem = { id: string; title: string; position: number; status: ChapterStatus; wordCount: number; version: number }
@@ -84,6 +85,42 @@ export async function reorderChapters({ tx, bookId, chapterIds }: { tx: Tx; book
   const [book] = await tx`select 1 from public.books where id = ${bookId}`
   if (!book) throw new WritingError('not_found', 'Book not found')
   await tx`select public.reorder_chapters(${bookId}, ${chapterIds}::uuid[])`
+}
+
+export type ReorderOutcome = { status: 'reordered' } | { status: 'stale'; current: string[] } | { status: 'foreign' }
+
+/**
+ * A writer's move in the outline: `expected` is the order their page showed, `order` the
+ * order they want (a permutation of `expected`). With the book locked, an order naming
+ * chapters this book never had is 'foreign'; a page that no longer shows the current order
+ * (another tab moved, added or trashed a chapter) is 'stale' and nothing changes.
+ */
+export async function reorderOutline({
+  tx,
+  bookId,
+  expected,
+  order,
+}: {
+  tx: Tx
+  bookId: string
+  expected: string[]
+  order: string[]
+}): Promise<ReorderOutcome> {
+  if (!isUuid(bookId)) throw new WritingError('not_found', 'Book not found')
+  // Two tabs reordering at once take turns, so the later one sees the earlier one's order.
+  const [book] = await tx`select 1 from public.books where id = ${bookId} for update`
+  if (!book) throw new WritingError('not_found', 'Book not found')
+  const chapters = await tx<{ id: string; trashed: boolean }[]>`
+    select c.id, c.deleted_at is not null as trashed
+    from public.chapters c
+    where c.book_id = ${bookId}
+    order by c.position, c.created_at`
+  const known = new Set(chapters.map((c) => c.id))
+  if ([...expected, ...order].some((id) => !known.has(id))) return { status: 'foreign' }
+  const current = chapters.filter((c) => !c.trashed).map((c) => c.id)
+  if (!sameOrder(expected, current)) return { status: 'stale', current }
+  if (!sameOrder(order, current)) await tx`select public.reorder_chapters(${bookId}, ${order}::uuid[])`
+  return { status: 'reordered' }
 }
 
 /** Moves the chapter to the trash. False when not visible or already there. */

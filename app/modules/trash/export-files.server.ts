@@ -1,21 +1,14 @@
 // A purged book's export files: everything under `{tenant_id}/{book_id}/` in the `exports`
 // bucket, removed through the Storage API with the service role (SQL cannot remove the
 // bytes). A bucket that does not exist yet simply holds no files.
-import { createClient, type SupabaseClient } from '@supabase/supabase-js'
-import { env } from '../../utils/env.server.ts'
+// Relative imports: scripts/purge-trash.ts runs this under plain Node, without the ~ alias.
+import { supabaseServiceRole } from '../../utils/supabase.server.ts'
 
-export const EXPORTS_BUCKET = 'exports'
+/** The bucket of decision 010 (EXPORTS_BUCKET in app/modules/export/exports.server.ts). */
+const EXPORTS_BUCKET = 'exports'
 const PAGE = 1000
 
-let client: SupabaseClient | undefined
-
-/** Created on first use, so importing this module never needs the secret. */
-function serviceStorage() {
-  const key = env().SUPABASE_SERVICE_ROLE_KEY
-  if (!key) throw new Error('SUPABASE_SERVICE_ROLE_KEY is not set: the trash purge cannot remove a book’s export files')
-  client ??= createClient(env().SUPABASE_URL, key, { auth: { persistSession: false, autoRefreshToken: false } })
-  return client.storage
-}
+const serviceStorage = () => supabaseServiceRole().storage
 
 export function bookExportsPrefix({ workspaceId, bookId }: { workspaceId: string; bookId: string }): string {
   return `${workspaceId}/${bookId}`
