@@ -5,6 +5,7 @@ import { useEffect, useMemo, useRef, useState } from 'react'
 import type { ManuscriptDoc } from '~/modules/manuscript/schema.ts'
 import { useT, type MessageKey } from '~/utils/i18n.ts'
 import { ChapterAutosave, findUnsavedDraft, type AutosaveState, type SaveFn } from './autosave.ts'
+import { documentCounts } from './counts.ts'
 import { chapterExtensions } from './extensions.ts'
 
 type Props = {
@@ -47,7 +48,11 @@ export function ChapterEditor({ chapterId, content, version, save }: Props) {
     content,
     immediatelyRender: false,
     editorProps: { attributes: { 'aria-label': t('editor.placeholder'), spellcheck: 'true' } },
-    onUpdate: ({ editor }) => autosave?.edit(editor.getJSON() as ManuscriptDoc),
+    // The document is serialised when the draft is stored or sent, not on every keystroke.
+    onUpdate: ({ editor }) => {
+      const doc = editor.state.doc
+      autosave?.edit(() => doc.toJSON() as ManuscriptDoc)
+    },
   })
 
   // An edit the server never confirmed (closed tab, lost connection) comes back and is resent.
@@ -65,6 +70,11 @@ export function ChapterEditor({ chapterId, content, version, save }: Props) {
   useEffect(() => {
     if (!autosave) return
     const online = () => void autosave.flush()
+    // Leaving the page or the app: whatever was typed goes to storage at once.
+    const hidden = () => {
+      if (document.visibilityState === 'hidden') autosave.persistDraft()
+    }
+    const pageHide = () => autosave.persistDraft()
     const beforeUnload = (event: BeforeUnloadEvent) => {
       if (!autosave.hasUnsavedChanges) return
       void autosave.flush()
@@ -72,21 +82,17 @@ export function ChapterEditor({ chapterId, content, version, save }: Props) {
     }
     window.addEventListener('online', online)
     window.addEventListener('beforeunload', beforeUnload)
+    window.addEventListener('pagehide', pageHide)
+    document.addEventListener('visibilitychange', hidden)
     return () => {
       window.removeEventListener('online', online)
       window.removeEventListener('beforeunload', beforeUnload)
+      window.removeEventListener('pagehide', pageHide)
+      document.removeEventListener('visibilitychange', hidden)
       void autosave.flush()
       autosave.dispose()
     }
   }, [autosave])
-
-  const counts = useEditorState({
-    editor,
-    selector: ({ editor }) => ({
-      words: editor?.storage.characterCount.words() ?? 0,
-      characters: editor?.storage.characterCount.characters() ?? 0,
-    }),
-  })
 
   return (
     <div className={`chapter-editor ${focusMode ? 'focus-mode' : ''}`}>
@@ -106,11 +112,20 @@ export function ChapterEditor({ chapterId, content, version, save }: Props) {
       <div className="mx-auto max-w-[68ch] py-8">
         <EditorContent editor={editor} />
       </div>
-      <p className="border-t border-slate-200 pt-2 text-sm text-slate-500">
-        {t('editor.words', { count: (counts?.words ?? 0).toLocaleString() })} · {t('editor.characters', { count: (counts?.characters ?? 0).toLocaleString() })}
-      </p>
+      {editor ? <EditorCounts editor={editor} /> : null}
       {showShortcuts ? <ShortcutsDialog onClose={() => setShowShortcuts(false)} /> : null}
     </div>
+  )
+}
+
+/** The footer's counts, in their own component so a keystroke re-renders only this line. */
+function EditorCounts({ editor }: { editor: Editor }) {
+  const t = useT()
+  const counts = useEditorState({ editor, selector: ({ editor: e }) => documentCounts(e.state.doc) })
+  return (
+    <p className="border-t border-slate-200 pt-2 text-sm text-slate-500">
+      {t('editor.words', { count: counts.words.toLocaleString() })} · {t('editor.characters', { count: counts.characters.toLocaleString() })}
+    </p>
   )
 }
 
