@@ -1,11 +1,11 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { json, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation, useParams } from '@remix-run/react'
-import { z } from 'zod'
 import { Button } from '~/components/ui/button.tsx'
 import { SelectField } from '~/components/ui/select-field.tsx'
-import { CHAPTER_STATUSES, ChapterStatusSchema, ChapterTitleSchema } from '~/modules/chapters/schema.ts'
-import { BOOK_TITLE_MAX } from '~/modules/books/schema.ts'
+import { ChapterDetailsSchema } from '~/modules/chapters/forms.server.ts'
+import { CHAPTER_STATUSES } from '~/modules/chapters/status.ts'
+import { BOOK_TITLE_MAX } from '~/modules/books/limits.ts'
 import { readFormData } from '~/utils/request-body.server.ts'
 import { useCallback } from 'react'
 import { SaveRejected, type SaveFn } from '~/components/editor/autosave.ts'
@@ -36,8 +36,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     { headers },
   )
 }
-
-const ChapterDetailsSchema = z.object({ title: ChapterTitleSchema, status: ChapterStatusSchema })
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { claims, headers } = await requireUser(request)

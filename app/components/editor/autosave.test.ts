@@ -24,9 +24,10 @@ describe('chapter autosave', () => {
     const { autosave, storage, states } = setup(save)
     autosave.edit(doc('O'))
     autosave.edit(doc('Olá'))
+    await vi.advanceTimersByTimeAsync(250)
     expect(findUnsavedDraft(storage, 'c1')?.content).toEqual(doc('Olá'))
     expect(save).not.toHaveBeenCalled()
-    await vi.advanceTimersByTimeAsync(500)
+    await vi.advanceTimersByTimeAsync(250)
     expect(save).toHaveBeenCalledTimes(1)
     expect(save).toHaveBeenCalledWith({ expectedVersion: 1, content: doc('Olá') })
     expect(storage.map.has(draftKey('c1'))).toBe(false)
@@ -44,6 +45,7 @@ describe('chapter autosave', () => {
     await vi.advanceTimersByTimeAsync(500)
     expect(states.at(-1)).toBe('offline')
     autosave.edit(doc('primeira e segunda'))
+    await vi.advanceTimersByTimeAsync(250)
     expect(findUnsavedDraft(storage, 'c1')?.content).toEqual(doc('primeira e segunda'))
     online = true
     await vi.advanceTimersByTimeAsync(2000)
@@ -77,12 +79,45 @@ describe('chapter autosave', () => {
     await vi.advanceTimersByTimeAsync(500)
     autosave.edit(doc('ab'))
     release()
-    await vi.advanceTimersByTimeAsync(0)
+    await vi.advanceTimersByTimeAsync(250)
     expect(findUnsavedDraft(storage, 'c1')?.content).toEqual(doc('ab'))
-    await vi.advanceTimersByTimeAsync(500)
+    await vi.advanceTimersByTimeAsync(250)
     release()
     await vi.advanceTimersByTimeAsync(0)
     expect(save).toHaveBeenLastCalledWith({ expectedVersion: 2, content: doc('ab') })
     expect(findUnsavedDraft(storage, 'c1')).toBeNull()
+  })
+
+  it('stores what is typed at least every quarter second while typing goes on, and at once when asked', async () => {
+    const save = vi.fn<SaveFn>(async ({ expectedVersion }) => ({ status: 'saved', version: expectedVersion + 1 }))
+    const { autosave, storage } = setup(save)
+    let text = ''
+    for (let i = 0; i < 6; i++) {
+      text += 'a'
+      autosave.edit(doc(text))
+      await vi.advanceTimersByTimeAsync(100)
+    }
+    // Typing never paused for the save's debounce, yet storage lags by at most a quarter second.
+    expect(save).not.toHaveBeenCalled()
+    expect(findUnsavedDraft(storage, 'c1')?.content).toEqual(doc('aaaaaa'))
+    autosave.edit(doc('aaaaaa!'))
+    autosave.persistDraft()
+    expect(findUnsavedDraft(storage, 'c1')?.content).toEqual(doc('aaaaaa!'))
+  })
+
+  it('serialises an edit given as a function only when it is stored or sent', async () => {
+    const save = vi.fn<SaveFn>(async ({ expectedVersion }) => ({ status: 'saved', version: expectedVersion + 1 }))
+    const { autosave } = setup(save)
+    const produced: string[] = []
+    const lazy = (text: string) => () => {
+      produced.push(text)
+      return doc(text)
+    }
+    for (const text of ['O', 'Ol', 'Olá']) autosave.edit(lazy(text))
+    expect(produced).toEqual([])
+    await vi.advanceTimersByTimeAsync(500)
+    // Stored once after 250 ms and sent after 500 ms: the same document, produced once.
+    expect(produced).toEqual(['Olá'])
+    expect(save).toHaveBeenCalledWith({ expectedVersion: 1, content: doc('Olá') })
   })
 })

@@ -49,7 +49,11 @@ export function ChapterEditor({ chapterId, content, version, save }: Props) {
     content,
     immediatelyRender: false,
     editorProps: { attributes: { 'aria-label': t('editor.placeholder'), spellcheck: 'true' } },
-    onUpdate: ({ editor }) => autosave?.edit(editor.getJSON() as ManuscriptDoc),
+    // The document is serialised when the draft is stored or sent, not on every keystroke.
+    onUpdate: ({ editor }) => {
+      const doc = editor.state.doc
+      autosave?.edit(() => doc.toJSON() as ManuscriptDoc)
+    },
   })
 
   // An edit the server never confirmed (closed tab, lost connection) comes back and is resent.
@@ -67,6 +71,11 @@ export function ChapterEditor({ chapterId, content, version, save }: Props) {
   useEffect(() => {
     if (!autosave) return
     const online = () => void autosave.flush()
+    // Leaving the page or the app: whatever was typed goes to storage at once.
+    const hidden = () => {
+      if (document.visibilityState === 'hidden') autosave.persistDraft()
+    }
+    const pageHide = () => autosave.persistDraft()
     const beforeUnload = (event: BeforeUnloadEvent) => {
       if (!autosave.hasUnsavedChanges) return
       void autosave.flush()
@@ -74,28 +83,20 @@ export function ChapterEditor({ chapterId, content, version, save }: Props) {
     }
     window.addEventListener('online', online)
     window.addEventListener('beforeunload', beforeUnload)
+    window.addEventListener('pagehide', pageHide)
+    document.addEventListener('visibilitychange', hidden)
     return () => {
       window.removeEventListener('online', online)
       window.removeEventListener('beforeunload', beforeUnload)
+      window.removeEventListener('pagehide', pageHide)
+      document.removeEventListener('visibilitychange', hidden)
       void autosave.flush()
       autosave.dispose()
     }
   }, [autosave])
 
-  // Runs on every transaction: cached per block, so a keystroke recounts one paragraph.
-  const countDocument = useMemo(() => createDocumentCounter(), [])
-  const counts = useEditorState({
-    editor,
-    selector: ({ editor }) => (editor ? countDocument(editor.state.doc) : null),
-    equalityFn: (a, b) => a?.words === b?.words && a?.characters === b?.characters,
-  })
-
-  // The outline in the sidebar shows this chapter's count as it changes.
+  // The outline in the sidebar shows this chapter's count as it changes (see EditorCounts).
   useEffect(() => openWordCount(chapterId), [chapterId])
-  const words = counts?.words
-  useEffect(() => {
-    if (words !== undefined) publishWordCount(chapterId, words)
-  }, [chapterId, words])
 
   return (
     <div className={`chapter-editor ${focusMode ? 'focus-mode' : ''}`}>
@@ -115,11 +116,32 @@ export function ChapterEditor({ chapterId, content, version, save }: Props) {
       <div className="mx-auto max-w-[68ch] py-8">
         <EditorContent editor={editor} />
       </div>
-      <p className="border-t border-slate-200 pt-2 text-sm text-slate-500">
-        {t('editor.words', { count: (counts?.words ?? 0).toLocaleString() })} · {t('editor.characters', { count: (counts?.characters ?? 0).toLocaleString() })}
-      </p>
+      {editor ? <EditorCounts editor={editor} chapterId={chapterId} /> : null}
       {showShortcuts ? <ShortcutsDialog onClose={() => setShowShortcuts(false)} /> : null}
     </div>
+  )
+}
+
+/**
+ * The footer's counts, in their own component so a keystroke re-renders only this line.
+ * Cached per block: a keystroke recounts one paragraph. It also hands the word count to the
+ * outline in the sidebar.
+ */
+function EditorCounts({ editor, chapterId }: { editor: Editor; chapterId: string }) {
+  const t = useT()
+  const countDocument = useMemo(() => createDocumentCounter(), [])
+  const counts = useEditorState({
+    editor,
+    selector: ({ editor: e }) => countDocument(e.state.doc),
+    equalityFn: (a, b) => a.words === b?.words && a.characters === b?.characters,
+  })
+  useEffect(() => {
+    publishWordCount(chapterId, counts.words)
+  }, [chapterId, counts.words])
+  return (
+    <p className="border-t border-slate-200 pt-2 text-sm text-slate-500">
+      {t('editor.words', { count: counts.words.toLocaleString() })} · {t('editor.characters', { count: counts.characters.toLocaleString() })}
+    </p>
   )
 }
 

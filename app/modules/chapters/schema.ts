@@ -3,15 +3,18 @@ import { z } from 'zod'
 import type { MessageKey } from '~/utils/i18n.ts'
 import { TitleSchema } from '../books/schema.ts'
 import { moveBy } from './order.ts'
+import { CHAPTER_STATUSES } from './status.ts'
 
-export const CHAPTER_STATUSES = ['draft', 'revised', 'final'] as const
-export type ChapterStatus = (typeof CHAPTER_STATUSES)[number]
+export { CHAPTER_STATUSES, type ChapterStatus } from './status.ts'
 export const VERSION_LABEL_MAX = 120
 
 const msg = (key: MessageKey) => ({ error: key })
 
 export const ChapterTitleSchema = TitleSchema
 export const ChapterStatusSchema = z.enum(CHAPTER_STATUSES, msg('validation.invalidForm'))
+
+/** The chapter page's rename and status form. */
+export const ChapterDetailsSchema = z.object({ title: ChapterTitleSchema, status: ChapterStatusSchema })
 
 /** A snapshot's label ("rascunho", "revisado", free text); blank means unlabelled. */
 export const VersionLabelSchema = z
