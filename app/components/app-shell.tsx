@@ -21,7 +21,7 @@ export function AppShell({ workspaces, current, children }: ShellProps) {
   return (
     <div className="min-h-screen bg-paper">
       <header className="border-b border-slate-200 bg-white">
-        <div className="mx-auto flex max-w-6xl items-center gap-4 px-6 py-3">
+        <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-4 gap-y-2 px-6 py-3">
           <Wordmark to="/app" className="text-xl" />
           <details key={locationKey} className="group relative">
             <summary
@@ -52,6 +52,11 @@ export function AppShell({ workspaces, current, children }: ShellProps) {
             </div>
           </details>
           <nav className="ml-auto flex items-center gap-1 text-sm">
+            {current ? (
+              <NavLink to={`/w/${current.id}/trash`} className={({ isActive }) => `rounded-md px-3 py-1.5 ${isActive ? 'bg-slate-100 font-semibold' : 'hover:bg-slate-50'}`}>
+                {t('trash.nav')}
+              </NavLink>
+            ) : null}
             {current ? (
               <NavLink to={`/w/${current.id}/settings`} className={({ isActive }) => `rounded-md px-3 py-1.5 ${isActive ? 'bg-slate-100 font-semibold' : 'hover:bg-slate-50'}`}>
                 {t('nav.settings')}

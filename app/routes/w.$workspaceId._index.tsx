@@ -5,7 +5,10 @@ import { Button } from '~/components/ui/button.tsx'
 import { Field } from '~/components/ui/field.tsx'
 import { SelectField } from '~/components/ui/select-field.tsx'
 import { BOOK_LANGUAGES, BOOK_TITLE_MAX, BookFormSchema } from '~/modules/books/schema.ts'
-import { createBook, listBooks } from '~/modules/books/books.server.ts'
+import { createBook, getBook, listBooks } from '~/modules/books/books.server.ts'
+import { isUuid } from '~/modules/chapters/errors.ts'
+import { TRASH_RETENTION_DAYS } from '~/modules/trash/retention.ts'
+import { TrashedNotice } from '~/components/trash-notice.tsx'
 import { parseForm } from '~/utils/forms.ts'
 import { readFormData } from '~/utils/request-body.server.ts'
 import { useLocale } from '~/utils/i18n.ts'
@@ -27,12 +30,16 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { claims, headers } = await requireUser(request)
   const workspaceId = WorkspaceIdSchema.safeParse(params.workspaceId)
   if (!workspaceId.success) throw new Response('Not found', { status: 404, headers })
+  // After a book was moved to the trash: its title, for the notice with Undo.
+  const trashedId = new URL(request.url).searchParams.get('trashed')
   // RLS returns nothing of a workspace the caller does not belong to.
-  const { members, books } = await withUser(claims, async (tx) => ({
+  const { members, books, trashed } = await withUser(claims, async (tx) => ({
     members: await listMembers({ tx, workspaceId: workspaceId.data }),
     books: await listBooks({ tx, workspaceId: workspaceId.data }),
+    trashed: isUuid(trashedId) ? await getBook({ tx, bookId: trashedId }) : null,
   }))
-  return json({ members, books }, { headers })
+  const trashedBook = trashed?.deletedAt && trashed.workspaceId === workspaceId.data ? { id: trashed.id, title: trashed.title } : null
+  return json({ members, books, trashedBook }, { headers })
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -47,7 +54,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 export default function WorkspaceHome() {
   const t = useT()
-  const { members, books } = useLoaderData<typeof loader>()
+  const { members, books, trashedBook } = useLoaderData<typeof loader>()
   const result = useActionData<typeof action>()
   const busy = useNavigation().state === 'submitting'
   const locale = useLocale()
@@ -59,6 +66,9 @@ export default function WorkspaceHome() {
   return (
     <div className="space-y-8">
       {notice ? <Notice tone="success">{t(notice)}</Notice> : null}
+      {trashedBook ? (
+        <TrashedNotice workspaceId={workspace.id} kind="book" id={trashedBook.id} title={trashedBook.title} message={t('trash.bookTrashed', { title: trashedBook.title, days: TRASH_RETENTION_DAYS })} />
+      ) : null}
       <div>
         <p className="text-sm font-medium text-violet-brand">{workspace.personal ? t('workspace.home.personal') : t('workspace.home.shared')}</p>
         <h1 className="mt-1 font-serif text-3xl font-semibold text-indigo-brand">{workspace.name}</h1>

@@ -1,17 +1,19 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { json, redirect } from '@remix-run/node'
-import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
-import { z } from 'zod'
+import { Form, Link, useActionData, useLoaderData, useNavigation, useParams } from '@remix-run/react'
 import { Button } from '~/components/ui/button.tsx'
 import { SelectField } from '~/components/ui/select-field.tsx'
-import { CHAPTER_STATUSES, ChapterStatusSchema, ChapterTitleSchema } from '~/modules/chapters/schema.ts'
-import { BOOK_TITLE_MAX } from '~/modules/books/schema.ts'
+import { ChapterDetailsSchema } from '~/modules/chapters/forms.server.ts'
+import { CHAPTER_STATUSES } from '~/modules/chapters/status.ts'
+import { BOOK_TITLE_MAX } from '~/modules/books/limits.ts'
 import { readFormData } from '~/utils/request-body.server.ts'
 import { useCallback } from 'react'
 import { SaveRejected, type LatestFn, type SaveFn } from '~/components/editor/autosave.ts'
 import { ChapterEditor } from '~/components/editor/chapter-editor.tsx'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
-import { getOpenChapter, renameChapter, setChapterStatus } from '~/modules/chapters/chapters.server.ts'
+import { getChapter, getOpenChapter, renameChapter, setChapterStatus, trashChapter } from '~/modules/chapters/chapters.server.ts'
+import { TrashedNotice } from '~/components/trash-notice.tsx'
+import { TRASH_RETENTION_DAYS } from '~/modules/trash/retention.ts'
 import { isUuid } from '~/modules/chapters/errors.ts'
 import { requireUser } from '~/utils/auth.server.ts'
 import { withUser } from '~/utils/db.server.ts'
@@ -21,18 +23,31 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { claims, headers } = await requireUser(request)
   const { chapterId, bookId } = params
   if (!isUuid(chapterId)) throw new Response('Not found', { status: 404, headers })
-  const chapter = await withUser(claims, (tx) => getOpenChapter({ tx, chapterId, bookId }))
+  // After another chapter of this book was moved to the trash: its title, for the notice with Undo.
+  const trashedId = new URL(request.url).searchParams.get('trashed')
+  const { chapter, trashed } = await withUser(claims, async (tx) => ({
+    chapter: await getOpenChapter({ tx, chapterId, bookId }),
+    trashed: isUuid(trashedId) ? await getChapter({ tx, chapterId: trashedId }) : null,
+  }))
   if (!chapter) throw new Response('Not found', { status: 404, headers })
-  return json({ chapter: { id: chapter.id, title: chapter.title, status: chapter.status, content: chapter.content, version: chapter.version } }, { headers })
+  const trashedChapter = trashed?.deletedAt && trashed.bookId === bookId ? { id: trashed.id, title: trashed.title } : null
+  return json(
+    { chapter: { id: chapter.id, title: chapter.title, status: chapter.status, content: chapter.content, version: chapter.version }, trashedChapter },
+    { headers },
+  )
 }
-
-const ChapterDetailsSchema = z.object({ title: ChapterTitleSchema, status: ChapterStatusSchema })
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { claims, headers } = await requireUser(request)
   const { chapterId, bookId } = params
   if (!isUuid(chapterId)) throw new Response('Not found', { status: 404, headers })
-  const parsed = ChapterDetailsSchema.safeParse(Object.fromEntries(await readFormData(request)))
+  const formData = await readFormData(request)
+  if (formData.get('intent') === 'trash') {
+    const trashed = await withUser(claims, async (tx) => Boolean(await getOpenChapter({ tx, chapterId, bookId })) && trashChapter({ tx, chapterId }))
+    if (!trashed) throw new Response('Not found', { status: 404, headers })
+    throw redirect(`/w/${params.workspaceId}/b/${bookId}?trashed=${chapterId}`, { headers })
+  }
+  const parsed = ChapterDetailsSchema.safeParse(Object.fromEntries(formData))
   if (!parsed.success) return json({ error: parsed.error.issues[0]?.message ?? 'validation.invalidForm' }, { status: 400, headers })
   const updated = await withUser(claims, async (tx) => {
     if (!(await getOpenChapter({ tx, chapterId, bookId }))) return false
@@ -46,7 +61,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 export default function ChapterPage() {
   const t = useT()
-  const { chapter } = useLoaderData<typeof loader>()
+  const { chapter, trashedChapter } = useLoaderData<typeof loader>()
+  const { workspaceId = '' } = useParams()
   const result = useActionData<typeof action>()
   const busy = useNavigation().state === 'submitting'
   const save = useCallback<SaveFn>(
@@ -70,6 +86,11 @@ export default function ChapterPage() {
   }, [])
   return (
     <article>
+      {trashedChapter ? (
+        <div className="mb-4">
+          <TrashedNotice workspaceId={workspaceId} kind="chapter" id={trashedChapter.id} title={trashedChapter.title} message={t('trash.chapterTrashed', { title: trashedChapter.title, days: TRASH_RETENTION_DAYS })} />
+        </div>
+      ) : null}
       <Form method="post" key={`${chapter.id}:${chapter.title}:${chapter.status}`} className="flex flex-wrap items-end gap-3">
         <div className="min-w-[14rem] flex-1">
           <label htmlFor="chapter-title" className="sr-only">
@@ -100,6 +121,18 @@ export default function ChapterPage() {
       <div className="mt-4">
         <ChapterEditor key={chapter.id} chapterId={chapter.id} content={chapter.content} version={chapter.version} save={save} latest={latest} />
       </div>
+      <details key={`trash:${chapter.id}`} className="mt-10 border-t border-slate-200 pt-4">
+        <summary className="inline-flex cursor-pointer list-none rounded-lg px-3 py-1.5 text-sm font-medium text-rose-700 hover:bg-rose-50 [&::-webkit-details-marker]:hidden">
+          {t('chapter.trash.ask')}
+        </summary>
+        <Form method="post" className="mt-2 flex flex-wrap items-center gap-3 rounded-lg bg-rose-50 px-4 py-3 ring-1 ring-inset ring-rose-200">
+          <p className="flex-1 text-sm text-rose-900">{t('chapter.trash.body', { days: TRASH_RETENTION_DAYS })}</p>
+          <input type="hidden" name="intent" value="trash" />
+          <button type="submit" disabled={busy} className="rounded-lg bg-rose-600 px-4 py-2 text-sm font-semibold text-white shadow-sm hover:bg-rose-700 disabled:opacity-60">
+            {t('chapter.trash.confirm')}
+          </button>
+        </Form>
+      </details>
     </article>
   )
 }

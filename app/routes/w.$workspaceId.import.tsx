@@ -1,9 +1,10 @@
 // Import a manuscript: upload, look at the chapter split, then create the book with all its
-// chapters in one transaction. The file is parsed again on confirm (a tenth of a second for
+// chapters (or append them to a book the writer already has) in one transaction. The file is parsed again on confirm (a tenth of a second for
 // a long novel), so nothing is stored between the two steps.
-import type { ActionFunctionArgs } from '@remix-run/node'
+import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { json, redirect } from '@remix-run/node'
-import { Form, useActionData, useNavigation } from '@remix-run/react'
+import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
+import { useState } from 'react'
 import { z } from 'zod'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { Button } from '~/components/ui/button.tsx'
@@ -11,27 +12,47 @@ import { Field } from '~/components/ui/field.tsx'
 import { Notice } from '~/components/ui/notice.tsx'
 import { SelectField } from '~/components/ui/select-field.tsx'
 import { BOOK_LANGUAGES, BOOK_TITLE_MAX, TitleSchema } from '~/modules/books/schema.ts'
-import { importAsNewBook } from '~/modules/import/import-book.server.ts'
+import { listBooks } from '~/modules/books/books.server.ts'
+import { importAsNewBook, importIntoBook } from '~/modules/import/import-book.server.ts'
 import { IMPORT_EXTENSIONS } from '~/modules/import/formats.ts'
-import { IMPORT_ERROR_STATUS, isImportError, MAX_IMPORT_BYTES, parseManuscript } from '~/modules/import/import.server.ts'
+import { IMPORT_ERROR_STATUS, isImportError, MAX_IMPORT_BYTES, parseManuscript, type ImportWarning } from '~/modules/import/import.server.ts'
 import { WorkspaceIdSchema } from '~/modules/workspaces/schema.ts'
 import { requireUser } from '~/utils/auth.server.ts'
 import { withUser } from '~/utils/db.server.ts'
-import { useLocale, useT, type MessageKey } from '~/utils/i18n.ts'
+import { useLocale, useT, type MessageKey, type Translate } from '~/utils/i18n.ts'
 import { readFormData } from '~/utils/request-body.server.ts'
+
+const NEW_BOOK = 'new'
 
 const ImportFormSchema = z.object({
   intent: z.enum(['preview', 'import']),
+  /** `new`, or the id of the book the chapters are appended to. */
+  target: z.union([z.literal(NEW_BOOK), z.uuid()]).default(NEW_BOOK),
   title: z.union([TitleSchema, z.literal('')]).optional(),
   language: z.enum(BOOK_LANGUAGES),
 })
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { claims, headers } = await requireUser(request)
+  const workspaceId = WorkspaceIdSchema.safeParse(params.workspaceId)
+  if (!workspaceId.success) throw new Response('Not found', { status: 404, headers })
+  const books = await withUser(claims, (tx) => listBooks({ tx, workspaceId: workspaceId.data }))
+  const wanted = new URL(request.url).searchParams.get('book')
+  const target = books.some((book) => book.id === wanted) ? wanted! : NEW_BOOK
+  return json({ books: books.map((book) => ({ id: book.id, title: book.title })), target }, { headers })
+}
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { claims, headers } = await requireUser(request)
   const workspaceId = WorkspaceIdSchema.safeParse(params.workspaceId)
   if (!workspaceId.success) throw new Response('Not found', { status: 404, headers })
   const formData = await readFormData(request, MAX_IMPORT_BYTES + 64 * 1024)
-  const fields = ImportFormSchema.safeParse({ intent: formData.get('intent'), title: formData.get('title') ?? '', language: formData.get('language') })
+  const fields = ImportFormSchema.safeParse({
+    intent: formData.get('intent'),
+    target: formData.get('target') ?? undefined,
+    title: formData.get('title') ?? '',
+    language: formData.get('language'),
+  })
   if (!fields.success) return json({ error: 'validation.invalidForm' as MessageKey, preview: null }, { status: 400, headers })
   const file = formData.get('file')
   if (!(file instanceof File) || (file.size === 0 && file.name === '')) return json({ error: 'import.error.noFile' as MessageKey, preview: null }, { status: 400, headers })
@@ -42,25 +63,46 @@ export async function action({ request, params }: ActionFunctionArgs) {
     if (!isImportError(error)) throw error
     return json({ error: `import.error.${error.code}` as MessageKey, preview: null }, { status: IMPORT_ERROR_STATUS[error.code], headers })
   }
-  const title = fields.data.title || preview.titlePage?.split('\n')[0]?.trim().slice(0, BOOK_TITLE_MAX) || file.name.replace(/\.[^.]+$/, '').slice(0, BOOK_TITLE_MAX)
+  const title = fields.data.title || preview.suggestedTitle.slice(0, BOOK_TITLE_MAX)
   if (fields.data.intent === 'preview') {
-    return json(
-      { error: null, preview: { title, totalWords: preview.totalWords, chapters: preview.chapters.map((c) => ({ title: c.title, wordCount: c.wordCount })) } },
-      { headers },
-    )
+    const shown = {
+      title,
+      totalWords: preview.totalWords,
+      warnings: preview.warnings,
+      chapters: preview.chapters.map((c) => ({ title: c.title, wordCount: c.wordCount })),
+    }
+    return json({ error: null, preview: shown }, { headers })
   }
-  const created = await withUser(claims, (tx) =>
-    importAsNewBook({ tx, workspaceId: workspaceId.data, book: { title, language: fields.data.language, genre: null, synopsis: null }, chapters: preview.chapters }),
+  const { target, language } = fields.data
+  const done = await withUser(claims, (tx) =>
+    target === NEW_BOOK
+      ? importAsNewBook({ tx, workspaceId: workspaceId.data, book: { title, language, genre: null, synopsis: null }, chapters: preview.chapters })
+      : importIntoBook({ tx, workspaceId: workspaceId.data, bookId: target, chapters: preview.chapters }),
   )
-  throw redirect(`/w/${workspaceId.data}/b/${created.bookId}/c/${created.chapterId}`, { headers })
+  if (!done) return json({ error: 'import.error.bookGone' as MessageKey, preview: null }, { status: 404, headers })
+  throw redirect(`/w/${workspaceId.data}/b/${done.bookId}/c/${done.chapterId}`, { headers })
+}
+
+function warningText(t: Translate, warning: ImportWarning): string {
+  switch (warning.code) {
+    case 'title_page':
+      return t('import.warning.title_page', { text: warning.text })
+    case 'chapter_split':
+      return t('import.warning.chapter_split', { title: warning.title, parts: warning.parts })
+    default:
+      return t(`import.warning.${warning.code}`)
+  }
 }
 
 export default function ImportManuscript() {
   const t = useT()
   const locale = useLocale()
+  const { books, target: initialTarget } = useLoaderData<typeof loader>()
   const result = useActionData<typeof action>()
   const busy = useNavigation().state === 'submitting'
   const preview = result?.preview ?? null
+  const [target, setTarget] = useState(initialTarget)
+  const intoNewBook = target === NEW_BOOK
   return (
     <div className="max-w-3xl space-y-6">
       <div>
@@ -75,28 +117,47 @@ export default function ImportManuscript() {
           </label>
           <input id="import-file" name="file" type="file" accept={IMPORT_EXTENSIONS.join(',')} required className="mt-1 block w-full text-sm file:mr-3 file:rounded-lg file:border-0 file:bg-violet-50 file:px-3 file:py-2 file:font-semibold file:text-violet-brand" />
         </div>
-        <Field label={t('import.bookTitle')} name="title" maxLength={BOOK_TITLE_MAX} defaultValue={preview?.title} />
-        <SelectField
-          label={t('book.field.language')}
-          name="language"
-          defaultValue={locale}
-          options={BOOK_LANGUAGES.map((l) => ({ value: l, label: t(`book.language.${l}`) }))}
-        />
+        {books.length > 0 ? (
+          <SelectField
+            label={t('import.target')}
+            name="target"
+            value={target}
+            onChange={(event) => setTarget(event.currentTarget.value)}
+            options={[{ value: NEW_BOOK, label: t('import.target.new') }, ...books.map((book) => ({ value: book.id, label: t('import.target.book', { title: book.title }) }))]}
+          />
+        ) : null}
+        {/* Hidden, not removed, when appending: the values still post and are ignored. */}
+        <div className="space-y-4" hidden={!intoNewBook}>
+          <Field label={t('import.bookTitle')} name="title" maxLength={BOOK_TITLE_MAX} defaultValue={preview?.title} key={preview?.title} />
+          <SelectField
+            label={t('book.field.language')}
+            name="language"
+            defaultValue={locale}
+            options={BOOK_LANGUAGES.map((l) => ({ value: l, label: t(`book.language.${l}`) }))}
+          />
+        </div>
         <div className="flex flex-wrap gap-3">
           <Button type="submit" name="intent" value="preview" variant={preview ? 'secondary' : 'primary'} disabled={busy}>
             {t('import.preview')}
           </Button>
           {preview ? (
             <Button type="submit" name="intent" value="import" disabled={busy}>
-              {t('import.confirm', { count: preview.chapters.length })}
+              {intoNewBook ? t('import.confirm', { count: preview.chapters.length }) : t('import.confirmAppend', { count: preview.chapters.length })}
             </Button>
           ) : null}
         </div>
       </Form>
       {preview ? (
         <section className="rounded-2xl bg-white p-6 shadow-sm ring-1 ring-slate-200" aria-live="polite">
-          <h2 className="font-serif text-xl font-semibold">{preview.title}</h2>
+          <h2 className="font-serif text-xl font-semibold">{intoNewBook ? preview.title : (books.find((book) => book.id === target)?.title ?? preview.title)}</h2>
           <p className="text-sm text-slate-600">{t('import.summary', { chapters: preview.chapters.length, words: preview.totalWords.toLocaleString(locale) })}</p>
+          {preview.warnings.length > 0 ? (
+            <ul className="mt-3 space-y-1 rounded-lg bg-amber-50 p-3 text-sm text-amber-900 ring-1 ring-amber-200">
+              {preview.warnings.map((warning, i) => (
+                <li key={i}>{warningText(t, warning)}</li>
+              ))}
+            </ul>
+          ) : null}
           <ol className="mt-3 max-h-96 divide-y divide-slate-100 overflow-auto text-sm">
             {preview.chapters.map((c, i) => (
               <li key={i} className="flex justify-between gap-4 py-1.5">

@@ -9,6 +9,8 @@ const EnvSchema = z.object({
   SUPABASE_DB_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, 'SUPABASE_DB_URL must be a postgresql:// connection string'),
+  /** Server-only; the trash purge removes a purged book's export files from Storage with it. */
+  SUPABASE_SERVICE_ROLE_KEY: z.string().min(20, 'SUPABASE_SERVICE_ROLE_KEY looks truncated').optional(),
   /** Pool size of the app's Postgres connection (use the pooler's limits in production). */
   DB_POOL_MAX: z.coerce.number().int().positive().default(10),
 })
@@ -22,6 +24,7 @@ export function env(): Env {
   const source = {
     ...process.env,
     SUPABASE_ANON_KEY: process.env.SUPABASE_ANON_KEY ?? process.env.SUPABASE_PUBLISHABLE_KEY,
+    SUPABASE_SERVICE_ROLE_KEY: process.env.SUPABASE_SERVICE_ROLE_KEY ?? process.env.SUPABASE_SECRET_KEY,
   }
   const parsed = EnvSchema.safeParse(source)
   if (!parsed.success) {

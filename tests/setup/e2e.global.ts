@@ -27,6 +27,8 @@ export default async function setup(project: TestProject) {
     SUPABASE_URL: stack.env.API_URL,
     SUPABASE_ANON_KEY: stack.env.ANON_KEY,
     SUPABASE_DB_URL: stack.env.DB_URL,
+    // The export page purges the workspace's expired exports as the service role.
+    SUPABASE_SERVICE_ROLE_KEY: stack.env.SERVICE_ROLE_KEY,
   }
   const app = await startAppServer({ port: appPort, env: appEnv })
   project.provide('e2e', { appUrl: app.url, appEnv, mailUrl: stack.env.MAILPIT_URL, chromium, dbUrl: stack.env.DB_URL, apiUrl: stack.env.API_URL, serviceRoleKey: stack.env.SERVICE_ROLE_KEY })

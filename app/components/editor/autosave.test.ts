@@ -53,9 +53,10 @@ describe('chapter autosave', () => {
     const { autosave, storage, states } = setup(accept)
     autosave.edit(doc('O'))
     autosave.edit(doc('Olá'))
+    await vi.advanceTimersByTimeAsync(250)
     expect(storedContent(storage)?.content).toEqual(doc('Olá'))
     expect(accept).not.toHaveBeenCalled()
-    await vi.advanceTimersByTimeAsync(500)
+    await vi.advanceTimersByTimeAsync(250)
     expect(accept).toHaveBeenCalledTimes(1)
     expect(accept).toHaveBeenCalledWith({ expectedVersion: 1, content: doc('Olá') })
     expect(storage.map.size).toBe(0)
@@ -91,8 +92,9 @@ describe('chapter autosave', () => {
     await vi.advanceTimersByTimeAsync(500)
     expect(states.at(-1)).toBe('offline')
     autosave.edit(doc('primeira e segunda'))
+    await vi.advanceTimersByTimeAsync(250)
     expect(storedContent(storage)?.content).toEqual(doc('primeira e segunda'))
-    await vi.advanceTimersByTimeAsync(3000)
+    await vi.advanceTimersByTimeAsync(2750)
     // Retried, and the status never flickered back to "saving" meanwhile.
     expect(save.mock.calls.length + latest.mock.calls.length).toBeGreaterThan(1)
     expect(new Set(states.slice(states.indexOf('offline')))).toEqual(new Set(['offline']))
@@ -185,13 +187,61 @@ describe('chapter autosave', () => {
     await vi.advanceTimersByTimeAsync(500)
     autosave.edit(doc('ab'))
     release()
-    await vi.advanceTimersByTimeAsync(0)
+    await vi.advanceTimersByTimeAsync(250)
     expect(storedContent(storage)?.content).toEqual(doc('ab'))
-    await vi.advanceTimersByTimeAsync(500)
+    await vi.advanceTimersByTimeAsync(250)
     release()
     await vi.advanceTimersByTimeAsync(0)
     expect(save).toHaveBeenLastCalledWith({ expectedVersion: 2, content: doc('ab') })
     expect(storage.map.size).toBe(0)
+  })
+
+  it('stores what is typed at least every quarter second while typing goes on, and at once when asked', async () => {
+    const save = vi.fn<SaveFn>(async ({ expectedVersion }) => ({ status: 'saved', version: expectedVersion + 1 }))
+    const { autosave, storage } = setup(save)
+    let text = ''
+    for (let i = 0; i < 6; i++) {
+      text += 'a'
+      autosave.edit(doc(text))
+      await vi.advanceTimersByTimeAsync(100)
+    }
+    // Typing never paused for the save's debounce, yet storage lags by at most a quarter second.
+    expect(save).not.toHaveBeenCalled()
+    expect(storedContent(storage)?.content).toEqual(doc('aaaaaa'))
+    autosave.edit(doc('aaaaaa!'))
+    autosave.persistDraft()
+    expect(storedContent(storage)?.content).toEqual(doc('aaaaaa!'))
+  })
+
+  it('puts an edit in storage before sending it, so a save that fails leaves it in the browser', async () => {
+    const unreachable = vi.fn<SaveFn>(async () => {
+      throw new TypeError('Failed to fetch')
+    })
+    const { autosave, storage } = setup(unreachable, async () => {
+      throw new TypeError('Failed to fetch')
+    })
+    autosave.edit(doc('antes de fechar'))
+    // Sent at once (the page is closing), well before the quarter-second draft write.
+    await autosave.flush()
+    expect(unreachable).toHaveBeenCalledTimes(1)
+    expect(storedContent(storage)).toMatchObject({ content: doc('antes de fechar'), baseVersion: 1 })
+    autosave.dispose()
+  })
+
+  it('serialises an edit given as a function only when it is stored or sent', async () => {
+    const save = vi.fn<SaveFn>(async ({ expectedVersion }) => ({ status: 'saved', version: expectedVersion + 1 }))
+    const { autosave } = setup(save)
+    const produced: string[] = []
+    const lazy = (text: string) => () => {
+      produced.push(text)
+      return doc(text)
+    }
+    for (const text of ['O', 'Ol', 'Olá']) autosave.edit(lazy(text))
+    expect(produced).toEqual([])
+    await vi.advanceTimersByTimeAsync(500)
+    // Stored once after 250 ms and sent after 500 ms: the same document, produced once.
+    expect(produced).toEqual(['Olá'])
+    expect(save).toHaveBeenCalledWith({ expectedVersion: 1, content: doc('Olá') })
   })
 })
 

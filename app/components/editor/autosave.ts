@@ -1,4 +1,5 @@
-// Autosave that never loses a word. Every edit is written to the browser's storage at once
+// Autosave that never loses a word. Every edit is written to the browser's storage within a
+// quarter of a second — at once when the page is hidden or closed and before every save —
 // (one draft per tab) and stays there until the server confirms it; saves are debounced but
 // never starved by steady typing, and carry the chapter version they were based on; an
 // unreachable server means "offline — changes kept" and a retry with backoff; a save whose
@@ -7,6 +8,8 @@
 // version, so both survive), the writer is told, and the tab holds its further edits until
 // the writer loads the latest text. After a reload or a crash, a draft no open tab owns is
 // found in storage and sent again with the version it was based on.
+// An edit may be given as a function that produces the document: serialising a 20,000-word
+// chapter takes milliseconds, so it is done once per storage write or save, never per keystroke.
 import type { ManuscriptDoc } from '~/modules/manuscript/schema.ts'
 
 export type SaveResult = { status: 'saved'; version: number } | { status: 'conflict'; version: number }
@@ -79,26 +82,32 @@ type Options = {
   debounceMs?: number
   /** Steady typing never pauses long enough for the debounce: save at least this often. */
   maxWaitMs?: number
+  /** How long an edit may stay only in memory while typing goes on (bounded, not debounced). */
+  draftDelayMs?: number
   retryDelaysMs?: number[]
   now?: () => number
 }
 
 export class ChapterAutosave {
   private version: number
-  private pending: ManuscriptDoc | null = null
+  /** The edit not yet sent, produced (serialised) at most once. */
+  private pending: (() => ManuscriptDoc) | null = null
+  /** Set while the pending edit is newer than the draft in storage. */
+  private draft: { baseVersion: number; changedAt: number } | null = null
   /** When the oldest edit not yet sent was made. */
   private pendingSince: number | null = null
   /** Texts sent with the current version whose answer never came: one may have been written. */
   private unconfirmed: ManuscriptDoc[] = []
   private inFlight = false
   private timer: ReturnType<typeof setTimeout> | null = null
+  private draftTimer: ReturnType<typeof setTimeout> | null = null
   private retries = 0
   private state: AutosaveState = 'saved'
   private readonly options: Required<Omit<Options, 'version'>>
 
   constructor(options: Options) {
     this.version = options.version
-    this.options = { debounceMs: 800, maxWaitMs: 3_000, retryDelaysMs: [1_000, 2_000, 5_000, 10_000], now: Date.now, ...options }
+    this.options = { debounceMs: 800, maxWaitMs: 3_000, draftDelayMs: 250, retryDelaysMs: [1_000, 2_000, 5_000, 10_000], now: Date.now, ...options }
   }
 
   get currentState() {
@@ -113,15 +122,17 @@ export class ChapterAutosave {
     return draftKey(this.options.chapterId, this.options.tabId)
   }
 
-  /** Records an edit: kept in storage immediately, sent after a pause in typing. */
-  edit(content: ManuscriptDoc) {
-    this.pending = content
-    this.pendingSince ??= this.options.now()
-    this.store(content)
+  /** Records an edit: kept in storage within draftDelayMs, sent after a pause in typing. */
+  edit(content: ManuscriptDoc | (() => ManuscriptDoc)) {
+    const now = this.options.now()
+    this.pending = once(typeof content === 'function' ? content : () => content)
+    this.pendingSince ??= now
+    this.draft = { baseVersion: this.version, changedAt: now }
+    this.draftTimer ??= setTimeout(() => this.persistDraft(), this.options.draftDelayMs)
     // After a conflict the tab holds its edits (kept in storage) until the writer decides.
     if (this.state === 'conflict') return
     if (this.state !== 'offline') this.setState('unsaved')
-    const untilMaxWait = this.pendingSince + this.options.maxWaitMs - this.options.now()
+    const untilMaxWait = this.pendingSince + this.options.maxWaitMs - now
     this.schedule(Math.max(0, Math.min(this.options.debounceMs, untilMaxWait)))
   }
 
@@ -132,14 +143,36 @@ export class ChapterAutosave {
   recover(draft: FoundDraft, storage: DraftStorage = this.options.storage) {
     this.version = draft.baseVersion
     this.edit(draft.content)
-    storage.removeItem(draft.key)
+    // Under this tab's key before the closed tab's copy goes.
+    this.persistDraft()
+    try {
+      storage.removeItem(draft.key)
+    } catch {
+      // Nothing to remove from a disabled storage.
+    }
+  }
+
+  /** Writes the latest unconfirmed edit to storage now (e.g. the page is being hidden or closed). */
+  persistDraft() {
+    if (this.draftTimer) clearTimeout(this.draftTimer)
+    this.draftTimer = null
+    if (!this.pending || !this.draft) return
+    const stored: StoredDraft = { ...this.draft, content: this.pending() }
+    this.draft = null
+    try {
+      this.options.storage.setItem(this.key, JSON.stringify(stored))
+    } catch {
+      // Storage full or disabled: the in-memory copy still goes to the server.
+    }
   }
 
   /** Sends what is pending now (e.g. before leaving the page or when the network returns). */
   async flush(): Promise<void> {
     this.clearTimer()
     if (this.inFlight || !this.pending || this.state === 'conflict') return
-    const content = this.pending
+    // In storage before it leaves: if the save fails, the draft is what survives a reload.
+    this.persistDraft()
+    const content = this.pending()
     this.pending = null
     this.pendingSince = null
     this.inFlight = true
@@ -167,8 +200,10 @@ export class ChapterAutosave {
       }
     } catch (error) {
       // Put it back unless newer text arrived meanwhile; the draft is still in storage.
-      this.pending ??= content
+      this.pending ??= () => content
       if (error instanceof SaveRejected) {
+        // Whatever was typed meanwhile joins the draft in storage: the writer copies it from there.
+        this.persistDraft()
         this.setState('rejected')
         this.pending = null
         this.pendingSince = null
@@ -194,11 +229,13 @@ export class ChapterAutosave {
   async resolveConflict(): Promise<LatestChapter> {
     this.clearTimer()
     while (this.pending) {
+      // In storage first: if the server cannot be reached, the held edits survive a reload.
+      this.persistDraft()
       const held = this.pending
       this.pending = null
       try {
         // Still based on the stale version: the server keeps it as another conflict version.
-        await this.options.save({ expectedVersion: this.version, content: held })
+        await this.options.save({ expectedVersion: this.version, content: held() })
       } catch (error) {
         this.pending ??= held
         throw error
@@ -217,6 +254,7 @@ export class ChapterAutosave {
   }
 
   dispose() {
+    this.persistDraft()
     this.clearTimer()
   }
 
@@ -231,15 +269,6 @@ export class ChapterAutosave {
       this.version = latest.version
     }
     this.unconfirmed = []
-  }
-
-  private store(content: ManuscriptDoc) {
-    const draft: StoredDraft = { baseVersion: this.version, content, changedAt: this.options.now() }
-    try {
-      this.options.storage.setItem(this.key, JSON.stringify(draft))
-    } catch {
-      // Storage full or disabled: the in-memory copy still goes to the server.
-    }
   }
 
   private removeDraft() {
@@ -264,4 +293,9 @@ export class ChapterAutosave {
     this.state = state
     this.options.onChange(state, this.version)
   }
+}
+
+function once<T>(produce: () => T): () => T {
+  let produced: { value: T } | null = null
+  return () => (produced ??= { value: produce() }).value
 }

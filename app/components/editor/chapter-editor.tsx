@@ -7,6 +7,8 @@ import type { ManuscriptDoc } from '~/modules/manuscript/schema.ts'
 import { useT, type MessageKey } from '~/utils/i18n.ts'
 import { ChapterAutosave, findOrphanDrafts, sameDoc, type AutosaveState, type LatestFn, type SaveFn } from './autosave.ts'
 import { chapterExtensions } from './extensions.ts'
+import { openWordCount, publishWordCount } from './live-word-count.ts'
+import { createDocumentCounter } from './word-count.ts'
 import { holdTabPresence, isTabOpen, newTabId } from './tab-presence.ts'
 
 type Props = {
@@ -67,7 +69,11 @@ export function ChapterEditor({ chapterId, content, version, save, latest }: Pro
     content,
     immediatelyRender: false,
     editorProps: { attributes: { 'aria-label': t('editor.placeholder'), spellcheck: 'true' } },
-    onUpdate: ({ editor }) => autosave?.edit(editor.getJSON() as ManuscriptDoc),
+    // The document is serialised when the draft is stored or sent, not on every keystroke.
+    onUpdate: ({ editor }) => {
+      const doc = editor.state.doc
+      autosave?.edit(() => doc.toJSON() as ManuscriptDoc)
+    },
   })
 
   // While this page lives, its draft is its own: other tabs leave it alone.
@@ -115,28 +121,34 @@ export function ChapterEditor({ chapterId, content, version, save, latest }: Pro
   useEffect(() => {
     if (!autosave) return
     const online = () => void autosave.flush()
+    // Leaving the page or the app: whatever was typed goes to storage at once.
+    const hidden = () => {
+      if (document.visibilityState === 'hidden') autosave.persistDraft()
+    }
+    const pageHide = () => autosave.persistDraft()
     const beforeUnload = (event: BeforeUnloadEvent) => {
       if (!autosave.hasUnsavedChanges) return
+      // Stored even when nothing is sent (edits held after a conflict).
+      autosave.persistDraft()
       void autosave.flush()
       event.preventDefault()
     }
     window.addEventListener('online', online)
     window.addEventListener('beforeunload', beforeUnload)
+    window.addEventListener('pagehide', pageHide)
+    document.addEventListener('visibilitychange', hidden)
     return () => {
       window.removeEventListener('online', online)
       window.removeEventListener('beforeunload', beforeUnload)
+      window.removeEventListener('pagehide', pageHide)
+      document.removeEventListener('visibilitychange', hidden)
       void autosave.flush()
       autosave.dispose()
     }
   }, [autosave])
 
-  const counts = useEditorState({
-    editor,
-    selector: ({ editor }) => ({
-      words: editor?.storage.characterCount.words() ?? 0,
-      characters: editor?.storage.characterCount.characters() ?? 0,
-    }),
-  })
+  // The outline in the sidebar shows this chapter's count as it changes (see EditorCounts).
+  useEffect(() => openWordCount(chapterId), [chapterId])
 
   return (
     <div className={`chapter-editor ${focusMode ? 'focus-mode' : ''}`}>
@@ -184,11 +196,32 @@ export function ChapterEditor({ chapterId, content, version, save, latest }: Pro
       <div className="mx-auto max-w-[68ch] py-8">
         <EditorContent editor={editor} />
       </div>
-      <p className="border-t border-slate-200 pt-2 text-sm text-slate-500">
-        {t('editor.words', { count: (counts?.words ?? 0).toLocaleString() })} · {t('editor.characters', { count: (counts?.characters ?? 0).toLocaleString() })}
-      </p>
+      {editor ? <EditorCounts editor={editor} chapterId={chapterId} /> : null}
       {showShortcuts ? <ShortcutsDialog onClose={() => setShowShortcuts(false)} /> : null}
     </div>
+  )
+}
+
+/**
+ * The footer's counts, in their own component so a keystroke re-renders only this line.
+ * Cached per block: a keystroke recounts one paragraph. It also hands the word count to the
+ * outline in the sidebar.
+ */
+function EditorCounts({ editor, chapterId }: { editor: Editor; chapterId: string }) {
+  const t = useT()
+  const countDocument = useMemo(() => createDocumentCounter(), [])
+  const counts = useEditorState({
+    editor,
+    selector: ({ editor: e }) => countDocument(e.state.doc),
+    equalityFn: (a, b) => a.words === b?.words && a.characters === b?.characters,
+  })
+  useEffect(() => {
+    publishWordCount(chapterId, counts.words)
+  }, [chapterId, counts.words])
+  return (
+    <p className="border-t border-slate-200 pt-2 text-sm text-slate-500">
+      {t('editor.words', { count: counts.words.toLocaleString() })} · {t('editor.characters', { count: counts.characters.toLocaleString() })}
+    </p>
   )
 }
 

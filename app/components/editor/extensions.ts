@@ -1,7 +1,7 @@
 // Every extension of the chapter editor, configured in one place. The set mirrors the
 // manuscript format (app/modules/manuscript/schema.ts) exactly: what the editor can
 // produce, the server accepts, and nothing else.
-import { CharacterCount, Focus, Placeholder } from '@tiptap/extensions'
+import { Focus, Placeholder } from '@tiptap/extensions'
 import Typography from '@tiptap/extension-typography'
 import StarterKit from '@tiptap/starter-kit'
 import { SceneBreak } from './scene-break.ts'
@@ -31,7 +31,6 @@ export function chapterExtensions({ placeholder }: { placeholder: string }) {
       superscriptThree: false,
     }),
     SceneBreak,
-    CharacterCount,
     Placeholder.configure({ placeholder }),
     Focus.configure({ className: 'has-focus', mode: 'shallowest' }),
   ]

@@ -4,12 +4,9 @@
 import { z } from 'zod'
 import { oneLineText } from '~/modules/auth/schema.ts'
 import type { MessageKey } from '~/utils/i18n.ts'
+import { BOOK_LANGUAGES, BOOK_TITLE_MAX, GENRE_MAX, SYNOPSIS_MAX } from './limits.ts'
 
-export const BOOK_TITLE_MAX = 200
-export const GENRE_MAX = 80
-export const SYNOPSIS_MAX = 5000
-export const BOOK_LANGUAGES = ['pt-BR', 'en', 'other'] as const
-export type BookLanguage = (typeof BOOK_LANGUAGES)[number]
+export { BOOK_LANGUAGES, BOOK_TITLE_MAX, GENRE_MAX, SYNOPSIS_MAX, type BookLanguage } from './limits.ts'
 
 const msg = (key: MessageKey) => ({ error: key })
 

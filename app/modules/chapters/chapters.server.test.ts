@@ -70,17 +70,23 @@ describe('chapters', () => {
     expect((await ana.act((tx) => listOutline({ tx, bookId }))).map((ch) => ch.id)).toEqual([c, a, b])
   })
 
-  it('trashes a chapter out of the outline and restores it at the end', async () => {
+  it('trashes a chapter out of the outline and restores it where it was, or at the end when its place was taken', async () => {
     const ana = await createWriter(sql, 'Ana')
     const { bookId, chapterId: a } = await newBook(ana)
     const { id: b } = await ana.act((tx) => createChapter({ tx, bookId, title: 'B' }))
+    const { id: c } = await ana.act((tx) => createChapter({ tx, bookId, title: 'C' }))
 
-    expect(await ana.act((tx) => trashChapter({ tx, chapterId: a }))).toBe(true)
-    expect((await ana.act((tx) => listOutline({ tx, bookId }))).map((ch) => ch.id)).toEqual([b])
-    expect(await ana.act((tx) => getChapter({ tx, chapterId: a }))).toMatchObject({ id: a, deletedAt: expect.any(Date) })
+    expect(await ana.act((tx) => trashChapter({ tx, chapterId: b }))).toBe(true)
+    expect((await ana.act((tx) => listOutline({ tx, bookId }))).map((ch) => ch.id)).toEqual([a, c])
+    expect(await ana.act((tx) => getChapter({ tx, chapterId: b }))).toMatchObject({ id: b, deletedAt: expect.any(Date) })
+    expect(await ana.act((tx) => restoreChapter({ tx, chapterId: b }))).toBe('restored')
+    expect((await ana.act((tx) => listOutline({ tx, bookId }))).map((ch) => ch.id)).toEqual([a, b, c])
+    expect(await ana.act((tx) => restoreChapter({ tx, chapterId: b }))).toBe('not_in_trash')
 
-    expect(await ana.act((tx) => restoreChapter({ tx, chapterId: a }))).toBe(true)
-    expect((await ana.act((tx) => listOutline({ tx, bookId }))).map((ch) => ch.id)).toEqual([b, a])
+    await ana.act((tx) => trashChapter({ tx, chapterId: a }))
+    await ana.act((tx) => reorderChapters({ tx, bookId, chapterIds: [c, b] }))
+    expect(await ana.act((tx) => restoreChapter({ tx, chapterId: a }))).toBe('restored')
+    expect((await ana.act((tx) => listOutline({ tx, bookId }))).map((ch) => ch.id)).toEqual([c, b, a])
   })
 
   it('saves content with its plain text and word count', async () => {

@@ -5,6 +5,7 @@ import type { Tx } from '~/utils/db.server.ts'
 import { toPlainText, countWords } from '../manuscript/plain-text.ts'
 import { EMPTY_DOC, MAX_CHAPTER_JSON_BYTES, ManuscriptDocSchema, type ManuscriptDoc } from '../manuscript/schema.ts'
 import { WritingError, isUuid } from './errors.ts'
+import { sameOrder } from './order.ts'
 import type { ChapterStatus } from './schema.ts'
 
 export type OutlineItem = { id: string; title: string; position: number; status: ChapterStatus; wordCount: number; version: number }
@@ -86,6 +87,42 @@ export async function reorderChapters({ tx, bookId, chapterIds }: { tx: Tx; book
   await tx`select public.reorder_chapters(${bookId}, ${chapterIds}::uuid[])`
 }
 
+export type ReorderOutcome = { status: 'reordered' } | { status: 'stale'; current: string[] } | { status: 'foreign' }
+
+/**
+ * A writer's move in the outline: `expected` is the order their page showed, `order` the
+ * order they want (a permutation of `expected`). With the book locked, an order naming
+ * chapters this book never had is 'foreign'; a page that no longer shows the current order
+ * (another tab moved, added or trashed a chapter) is 'stale' and nothing changes.
+ */
+export async function reorderOutline({
+  tx,
+  bookId,
+  expected,
+  order,
+}: {
+  tx: Tx
+  bookId: string
+  expected: string[]
+  order: string[]
+}): Promise<ReorderOutcome> {
+  if (!isUuid(bookId)) throw new WritingError('not_found', 'Book not found')
+  // Two tabs reordering at once take turns, so the later one sees the earlier one's order.
+  const [book] = await tx`select 1 from public.books where id = ${bookId} for update`
+  if (!book) throw new WritingError('not_found', 'Book not found')
+  const chapters = await tx<{ id: string; trashed: boolean }[]>`
+    select c.id, c.deleted_at is not null as trashed
+    from public.chapters c
+    where c.book_id = ${bookId}
+    order by c.position, c.created_at`
+  const known = new Set(chapters.map((c) => c.id))
+  if ([...expected, ...order].some((id) => !known.has(id))) return { status: 'foreign' }
+  const current = chapters.filter((c) => !c.trashed).map((c) => c.id)
+  if (!sameOrder(expected, current)) return { status: 'stale', current }
+  if (!sameOrder(order, current)) await tx`select public.reorder_chapters(${bookId}, ${order}::uuid[])`
+  return { status: 'reordered' }
+}
+
 /** Moves the chapter to the trash. False when not visible or already there. */
 export async function trashChapter({ tx, chapterId }: { tx: Tx; chapterId: string }): Promise<boolean> {
   if (!isUuid(chapterId)) return false
@@ -93,15 +130,33 @@ export async function trashChapter({ tx, chapterId }: { tx: Tx; chapterId: strin
   return result.count === 1
 }
 
-/** Takes the chapter out of the trash and puts it at the end of its book. */
-export async function restoreChapter({ tx, chapterId }: { tx: Tx; chapterId: string }): Promise<boolean> {
-  if (!isUuid(chapterId)) return false
-  const result = await tx`
+export type ChapterRestore = 'restored' | 'not_in_trash' | 'book_in_trash'
+
+/**
+ * Takes the chapter out of the trash, back at its old position when no chapter has taken it
+ * since (an undo puts it back exactly where it was), otherwise at the end of its book. A
+ * chapter whose book is in the trash stays there: the book must come back first.
+ */
+export async function restoreChapter({ tx, chapterId }: { tx: Tx; chapterId: string }): Promise<ChapterRestore> {
+  if (!isUuid(chapterId)) return 'not_in_trash'
+  const [trashed] = await tx<{ bookInTrash: boolean }[]>`
+    select b.deleted_at is not null as "bookInTrash"
+    from public.chapters c
+    join public.books b on b.id = c.book_id and b.tenant_id = c.tenant_id
+    where c.id = ${chapterId} and c.deleted_at is not null
+    for update of c`
+  if (!trashed) return 'not_in_trash'
+  if (trashed.bookInTrash) return 'book_in_trash'
+  await tx`
     update public.chapters c
     set deleted_at = null,
-        position = coalesce((select max(o.position) + 1 from public.chapters o where o.book_id = c.book_id and o.deleted_at is null), 0)
-    where c.id = ${chapterId} and c.deleted_at is not null`
-  return result.count === 1
+        position = case
+          when exists (select 1 from public.chapters o where o.book_id = c.book_id and o.deleted_at is null and o.position = c.position)
+          then coalesce((select max(o.position) + 1 from public.chapters o where o.book_id = c.book_id and o.deleted_at is null), 0)
+          else c.position
+        end
+    where c.id = ${chapterId}`
+  return 'restored'
 }
 
 /**

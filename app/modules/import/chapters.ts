@@ -5,6 +5,7 @@ import { MAX_CHAPTER_JSON_BYTES, ManuscriptDocSchema, type ManuscriptBlock, type
 import { countWords, toPlainText } from '../manuscript/plain-text.ts'
 import { inlineText } from './inline.ts'
 import { toBodyHeading, type SourceBlock } from './source.ts'
+import type { ImportWarnings } from './warnings.ts'
 
 export type ImportedChapter = { title: string; doc: ManuscriptDoc; wordCount: number }
 
@@ -160,21 +161,34 @@ function truncateTitle(title: string): string {
 
 export function titleFromFileName(fileName: string): string {
   const base = fileName.split(/[\\/]/).at(-1) ?? ''
-  const title = base.replace(/\.[^.]+$/, '').replace(/[_\s]+/g, ' ').trim()
-  return title || 'Untitled'
+  const title = base.replace(/\.[^.]+$/, '').replace(/[-_\s]+/g, ' ').trim()
+  return title ? title[0].toLocaleUpperCase() + title.slice(1) : 'Untitled'
 }
 
-export type SplitResult = { chapters: ImportedChapter[]; titlePage: string | null }
+/** `suggestedTitle`: the book's title as the file gives it (title page's first line, else the file name). */
+export type SplitResult = { chapters: ImportedChapter[]; titlePage: string | null; suggestedTitle: string }
 
-export function splitChapters(items: SourceBlock[], fileName: string, warnings: Set<string>): SplitResult {
+/** A title page's first line as a book title: stray quotes and punctuation at its ends dropped. */
+export function cleanTitleLine(line: string): string {
+  return line
+    .replace(/\s+/g, ' ')
+    .replace(/^[\s'"“”‘’.,;:*_#-]+|[\s'"“”‘’.,;:*_#-]+$/gu, '')
+    .slice(0, MAX_TITLE_CHARS)
+}
+
+export function splitChapters(items: SourceBlock[], fileName: string, warnings: ImportWarnings): SplitResult {
   const all = sections(items)
   const [leading, ...rest] = all
   let titlePage: string | null = null
+  let suggestedTitle = titleFromFileName(fileName)
   const kept: Section[] = []
   if (wordsOf(leading.items) > 0) {
     if (rest.length && isTitlePage(leading.items)) {
       titlePage = leading.items.map(textOf).filter(Boolean).join(' / ')
-      warnings.add(`The lines before the first chapter look like a title page (“${titlePage}”) and were not imported as a chapter.`)
+      const first = leading.items.find((item) => textOf(item))
+      const firstLine = first?.kind === 'block' && first.firstLine ? first.firstLine : first ? textOf(first) : ''
+      suggestedTitle = cleanTitleLine(firstLine) || suggestedTitle
+      warnings.add({ code: 'title_page', text: titlePage })
     } else {
       kept.push({ title: rest.length ? 'Front matter' : titleFromFileName(fileName), items: leading.items })
     }
@@ -185,7 +199,7 @@ export function splitChapters(items: SourceBlock[], fileName: string, warnings: 
   for (const section of kept) {
     const title = truncateTitle(section.title || 'Untitled')
     const parts = partsOf(bodyOf(section.items))
-    if (parts.length > 1) warnings.add(`“${title}” is too long for one chapter and was split into ${parts.length} parts.`)
+    if (parts.length > 1) warnings.add({ code: 'chapter_split', title, parts: parts.length })
     parts.forEach((blocks, index) => {
       const doc = ManuscriptDocSchema.parse({ type: 'doc', content: blocks.length ? blocks : [{ type: 'paragraph' }] })
       chapters.push({
@@ -195,5 +209,5 @@ export function splitChapters(items: SourceBlock[], fileName: string, warnings: 
       })
     })
   }
-  return { chapters, titlePage }
+  return { chapters, titlePage, suggestedTitle }
 }

@@ -3,7 +3,8 @@
 import mammoth from 'mammoth'
 import { ImportError } from './errors.ts'
 import { readHtml } from './html.ts'
-import { WARN_IMAGES_DROPPED, type SourceBlock } from './source.ts'
+import type { SourceBlock } from './source.ts'
+import type { ImportWarnings } from './warnings.ts'
 
 /** OLE compound file: what Word writes for a password-protected .docx (and for old .doc files). */
 const CFB_SIGNATURE = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]
@@ -64,7 +65,7 @@ function containsUtf16(bytes: Uint8Array, text: string): boolean {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).includes(Buffer.from(text, 'utf16le'))
 }
 
-export async function readDocx(bytes: Uint8Array, warnings: Set<string>): Promise<SourceBlock[]> {
+export async function readDocx(bytes: Uint8Array, warnings: ImportWarnings): Promise<SourceBlock[]> {
   if (startsWith(bytes, CFB_SIGNATURE)) {
     // A Word 97-2003 file has a "WordDocument" stream and no encryption streams.
     if (containsUtf16(bytes, 'WordDocument') && !containsUtf16(bytes, 'EncryptedPackage')) {
@@ -87,7 +88,7 @@ export async function readDocx(bytes: Uint8Array, warnings: Set<string>): Promis
         // Never follow links to files outside the package (images linked by path).
         externalFileAccess: false,
         convertImage: mammoth.images.imgElement(async () => {
-          warnings.add(WARN_IMAGES_DROPPED)
+          warnings.add({ code: 'images_dropped' })
           return { src: '' }
         }),
       },

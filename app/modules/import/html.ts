@@ -3,7 +3,8 @@
 // Tags it does not know contribute their text only, so nothing a writer typed is lost.
 import type { ManuscriptBlock, ManuscriptInline, MarkType } from '../manuscript/schema.ts'
 import { piecesToInline } from './inline.ts'
-import { isSceneBreakLine, SCENE_BREAK, toBlocks, WARN_IMAGES_DROPPED, type SourceBlock } from './source.ts'
+import { isSceneBreakLine, SCENE_BREAK, toBlocks, type SourceBlock } from './source.ts'
+import type { ImportWarnings } from './warnings.ts'
 
 type Element = { tag: string; className: string; children: Node[] }
 type Node = Element | string
@@ -49,14 +50,14 @@ export function parseHtml(html: string): Element {
 
 type Piece = { text: string; marks: MarkType[] }
 
-function collectInline(nodes: Node[], marks: MarkType[], pieces: Piece[], warnings: Set<string>): void {
+function collectInline(nodes: Node[], marks: MarkType[], pieces: Piece[], warnings: ImportWarnings): void {
   for (const node of nodes) {
     if (typeof node === 'string') {
       pieces.push({ text: node.replace(/\s+/g, ' '), marks })
       continue
     }
     if (node.tag === 'br') pieces.push({ text: '\n', marks })
-    else if (node.tag === 'img') warnings.add(WARN_IMAGES_DROPPED)
+    else if (node.tag === 'img') warnings.add({ code: 'images_dropped' })
     else {
       const mark = MARK_OF[node.tag]
       collectInline(node.children, mark && !marks.includes(mark) ? [...marks, mark] : marks, pieces, warnings)
@@ -64,7 +65,7 @@ function collectInline(nodes: Node[], marks: MarkType[], pieces: Piece[], warnin
   }
 }
 
-function inlineOf(nodes: Node[], warnings: Set<string>): ManuscriptInline[] {
+function inlineOf(nodes: Node[], warnings: ImportWarnings): ManuscriptInline[] {
   const pieces: Piece[] = []
   collectInline(nodes, [], pieces, warnings)
   return piecesToInline(pieces)
@@ -77,7 +78,7 @@ function paragraphOf(content: ManuscriptInline[]): SourceBlock | null {
   return { kind: 'block', block: { type: 'paragraph', content }, singleLine: !text.includes('\n') }
 }
 
-function listOf(element: Element, warnings: Set<string>): ManuscriptBlock | null {
+function listOf(element: Element, warnings: ImportWarnings): ManuscriptBlock | null {
   const items = element.children
     .filter((child): child is Element => typeof child !== 'string' && child.tag === 'li')
     .map((item) => {
@@ -88,7 +89,7 @@ function listOf(element: Element, warnings: Set<string>): ManuscriptBlock | null
   return element.tag === 'ol' ? { type: 'orderedList', content: items } : { type: 'bulletList', content: items }
 }
 
-export function blocksOf(nodes: Node[], warnings: Set<string>): SourceBlock[] {
+export function blocksOf(nodes: Node[], warnings: ImportWarnings): SourceBlock[] {
   const out: SourceBlock[] = []
   let pending: Node[] = []
   const flush = () => {
@@ -130,6 +131,6 @@ export function blocksOf(nodes: Node[], warnings: Set<string>): SourceBlock[] {
   return out
 }
 
-export function readHtml(html: string, warnings: Set<string>): SourceBlock[] {
+export function readHtml(html: string, warnings: ImportWarnings): SourceBlock[] {
   return blocksOf(parseHtml(html).children, warnings)
 }

@@ -35,7 +35,7 @@ describe('plain-text import', () => {
   it('makes a file without chapter lines one chapter titled from the file name', async () => {
     const preview = await importText('my_short story.txt', 'Once upon a time.\n\nThe end.\n')
     expect(preview.chapters).toHaveLength(1)
-    expect(preview.chapters[0].title).toBe('my short story')
+    expect(preview.chapters[0].title).toBe('My short story')
     expect(preview.totalWords).toBe(6)
   })
 
@@ -106,7 +106,7 @@ describe('markdown import', () => {
     expect(toPlainText(two.doc)).not.toContain('span')
     expect(two.doc.content.some((block) => block.type === 'sceneBreak')).toBe(true)
     expect(toPlainText(two.doc)).toContain('Escaped *stars* stay.')
-    expect(preview.warnings.some((warning) => warning.includes('HTML'))).toBe(true)
+    expect(preview.warnings.some((warning) => warning.code === 'html_dropped')).toBe(true)
     for (const chapter of preview.chapters) expect(ManuscriptDocSchema.safeParse(chapter.doc).success).toBe(true)
   })
 })
@@ -116,7 +116,7 @@ describe('markdown metadata', () => {
     const preview = await importText('notes.md', '---\ntitle: Draft\ntags:\n  - novel\n---\n\n# Chapter 1\n\nText here.\n')
     expect(preview.chapters.map((chapter) => chapter.title)).toEqual(['Chapter 1'])
     expect(toPlainText(preview.chapters[0].doc)).toBe('Text here.')
-    expect(preview.warnings.some((warning) => warning.includes('front matter'))).toBe(true)
+    expect(preview.warnings.some((warning) => warning.code === 'front_matter')).toBe(true)
   })
 })
 

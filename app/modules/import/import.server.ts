@@ -7,10 +7,12 @@ import { ImportError, MAX_IMPORT_BYTES } from './errors.ts'
 import { readMarkdown } from './markdown.ts'
 import { readPlainText } from './plain-text.ts'
 import type { SourceBlock } from './source.ts'
+import { ImportWarnings, type ImportWarning } from './warnings.ts'
 
 export { ImportError, IMPORT_ERROR_CODES, IMPORT_ERROR_STATUS, isImportError, MAX_IMPORT_BYTES, type ImportErrorCode } from './errors.ts'
 export { MAX_DOCX_UNPACKED_BYTES } from './docx.server.ts'
 export { IMPORT_EXTENSIONS, type ImportFormat } from './formats.ts'
+export type { ImportWarning } from './warnings.ts'
 import { FORMAT_OF_EXTENSION, type ImportFormat } from './formats.ts'
 
 
@@ -18,9 +20,11 @@ export type ImportPreview = {
   format: ImportFormat
   chapters: { title: string; doc: ManuscriptDoc; wordCount: number }[]
   totalWords: number
-  warnings: string[]
+  warnings: ImportWarning[]
   /** Lines before the first chapter that looked like a title page (book title, author); not imported. */
   titlePage?: string
+  /** The book title the file suggests (title page's first line, else the file name). */
+  suggestedTitle: string
 }
 
 
@@ -60,14 +64,14 @@ export async function parseManuscript({ fileName, bytes }: { fileName: string; b
   if (!format) throw new ImportError('unsupported_type', `Unsupported file type: ${JSON.stringify(fileName)}`)
   if (bytes.byteLength === 0) throw new ImportError('empty', 'File is empty')
 
-  const warnings = new Set<string>()
+  const warnings = new ImportWarnings()
   let items: SourceBlock[]
   if (format === 'docx') items = await readDocx(bytes, warnings)
   else if (format === 'md') items = readMarkdown(decodeText(bytes), warnings)
   else items = readPlainText(decodeText(bytes))
 
-  const { chapters, titlePage } = splitChapters(items, fileName, warnings)
+  const { chapters, titlePage, suggestedTitle } = splitChapters(items, fileName, warnings)
   const totalWords = chapters.reduce((sum, chapter) => sum + chapter.wordCount, 0)
   if (totalWords === 0) throw new ImportError('no_text', 'The file has no words to import')
-  return { format, chapters, totalWords, warnings: [...warnings], ...(titlePage ? { titlePage } : {}) }
+  return { format, chapters, totalWords, warnings: warnings.list(), suggestedTitle, ...(titlePage ? { titlePage } : {}) }
 }

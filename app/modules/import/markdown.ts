@@ -5,7 +5,8 @@
 import type { ManuscriptBlock } from '../manuscript/schema.ts'
 import { decodeEntities } from './html.ts'
 import { parseInline } from './inline.ts'
-import { SCENE_BREAK, toBlocks, WARN_HTML_DROPPED, WARN_IMAGES_DROPPED, type SourceBlock } from './source.ts'
+import { SCENE_BREAK, toBlocks, type SourceBlock } from './source.ts'
+import type { ImportWarnings } from './warnings.ts'
 
 
 const ATX = /^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$/
@@ -29,30 +30,29 @@ function startsBlock(line: string): boolean {
   return ATX.test(line) || THEMATIC.test(line) || QUOTE.test(line) || BULLET.test(line) || ORDERED.test(line) || FENCE.test(line)
 }
 
-export const WARN_FRONT_MATTER = 'The YAML front matter at the top of the Markdown file was not imported.'
 
-export function readMarkdown(text: string, warnings: Set<string>): SourceBlock[] {
+export function readMarkdown(text: string, warnings: ImportWarnings): SourceBlock[] {
   const lines = text.split('\n')
   // Obsidian/Jekyll-style metadata between two `---` lines is not part of the manuscript.
   if (lines[0]?.trim() === '---') {
     const close = lines.findIndex((line, index) => index > 0 && /^(?:---|\.\.\.)\s*$/.test(line))
     if (close > 0 && lines.slice(1, close).every((line) => !line.trim() || /^[\w-]+:|^\s+|^-\s/.test(line))) {
-      warnings.add(WARN_FRONT_MATTER)
+      warnings.add({ code: 'front_matter' })
       return readBlocks(lines.slice(close + 1), warnings)
     }
   }
   return readBlocks(lines, warnings)
 }
 
-function readBlocks(lines: string[], warnings: Set<string>): SourceBlock[] {
+function readBlocks(lines: string[], warnings: ImportWarnings): SourceBlock[] {
   const out: SourceBlock[] = []
   let paragraph: string[] = []
 
   const inline = (source: string) => {
     let cleaned = source
-    if (cleaned.search(IMAGE) >= 0) warnings.add(WARN_IMAGES_DROPPED)
+    if (cleaned.search(IMAGE) >= 0) warnings.add({ code: 'images_dropped' })
     cleaned = cleaned.replace(IMAGE, '').replace(LINK, '$1')
-    if (cleaned.search(INLINE_TAG) >= 0) warnings.add(WARN_HTML_DROPPED)
+    if (cleaned.search(INLINE_TAG) >= 0) warnings.add({ code: 'html_dropped' })
     cleaned = decodeEntities(cleaned.replace(INLINE_TAG, ''))
     return parseInline(cleaned, { markdown: true })
   }
@@ -122,7 +122,7 @@ function readBlocks(lines: string[], warnings: Set<string>): SourceBlock[] {
       continue
     }
     if (!paragraph.length && HTML_BLOCK.test(line)) {
-      warnings.add(WARN_HTML_DROPPED)
+      warnings.add({ code: 'html_dropped' })
       const block: string[] = []
       while (i < lines.length && !isBlank(lines[i])) block.push(lines[i++])
       const text = block.join('\n').replace(INLINE_TAG, '').trim()
@@ -158,7 +158,7 @@ function readBlocks(lines: string[], warnings: Set<string>): SourceBlock[] {
   return out
 }
 
-function readList(lines: string[], start: number, warnings: Set<string>): { block: ManuscriptBlock; next: number } {
+function readList(lines: string[], start: number, warnings: ImportWarnings): { block: ManuscriptBlock; next: number } {
   const ordered = !BULLET.test(lines[start])
   const marker = (line: string) => (ordered ? ORDERED.exec(line) : BULLET.exec(line))
   const first = ORDERED.exec(lines[start])

@@ -9,7 +9,7 @@ export function readPlainText(text: string): SourceBlock[] {
   const flush = () => {
     if (!lines.length) return
     const content = parseInline(lines.join(' '), { markdown: false })
-    if (content.length) out.push({ kind: 'block', block: { type: 'paragraph', content }, singleLine: lines.length === 1 })
+    if (content.length) out.push({ kind: 'block', block: { type: 'paragraph', content }, singleLine: lines.length === 1, firstLine: lines[0] })
     lines = []
   }
   for (const raw of text.split('\n')) {

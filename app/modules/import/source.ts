@@ -6,15 +6,13 @@ export type SourceBlock =
   /** level 1-6, or 0 for a document title (Word's Title style): never a chapter boundary. */
   | { kind: 'heading'; level: number; content: ManuscriptInline[] }
   /** `singleLine`: the paragraph was one line in the source (a candidate chapter or title line). */
-  | { kind: 'block'; block: ManuscriptBlock; singleLine: boolean }
+  /** `firstLine`: a hard-wrapped paragraph's first source line (a title page's title, above the author). */
+  | { kind: 'block'; block: ManuscriptBlock; singleLine: boolean; firstLine?: string }
 
 /** A line that is only a scene-break ornament: `***`, `* * *`, `* * * * *`, `#`, `---`. */
 export function isSceneBreakLine(line: string): boolean {
   return /^(?:(?:\*[ \t]*){3,}|#|-{3,}|(?:-[ \t]+){2,}-)$/.test(line.trim())
 }
-
-export const WARN_HTML_DROPPED = 'Raw HTML in the Markdown was removed; only its text was kept.'
-export const WARN_IMAGES_DROPPED = 'Images are not imported; they were left out.'
 
 export const SCENE_BREAK: ManuscriptBlock = { type: 'sceneBreak' }
 
