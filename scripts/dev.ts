@@ -27,6 +27,17 @@ const remix = spawn(process.execPath, [path.join(projectRoot, 'node_modules', '@
 })
 console.log(`FlowStory: http://localhost:${env.PORT}   mailbox: ${stack?.env.MAILPIT_URL ?? '(your project’s)'}\n`)
 
+// Housekeeping as production's nightly scheduler does it (expired trash and exports), here at
+// start and every hour, in a process of its own so a failure never stops the dev server.
+const PURGE_EVERY_MS = 60 * 60 * 1000
+function purge() {
+  spawn(process.execPath, [path.join(projectRoot, 'scripts', 'purge.ts')], { cwd: projectRoot, env, stdio: 'inherit' })
+}
+if (stack) {
+  purge()
+  setInterval(purge, PURGE_EVERY_MS).unref()
+}
+
 let stopping = false
 async function shutdown(code: number) {
   if (stopping) return

@@ -236,7 +236,7 @@ describe('purging the trash', () => {
     expect(await sql`select 1 from public.books where id = ${biaOld.bookId}`).toHaveLength(0)
   })
 
-  it('purges every workspace from the scheduled job (scripts/purge-trash.ts)', async () => {
+  it('purges every workspace from the scheduled job (scripts/purge.ts)', async () => {
     const caio = await signIn('Caio')
     const book = await newBook(caio)
     const expired = await addChapter(caio, book)

@@ -1,7 +1,6 @@
 // A purged book's export files: everything under `{tenant_id}/{book_id}/` in the `exports`
 // bucket, removed through the Storage API with the service role (SQL cannot remove the
 // bytes). A bucket that does not exist yet simply holds no files.
-// Relative imports: scripts/purge-trash.ts runs this under plain Node, without the ~ alias.
 import { supabaseServiceRole } from '../../utils/supabase.server.ts'
 
 /** The bucket of decision 010 (EXPORTS_BUCKET in app/modules/export/exports.server.ts). */

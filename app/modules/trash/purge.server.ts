@@ -2,8 +2,7 @@
 // (private.trash_retention()) are deleted for good, a book's export files first. A book whose
 // files could not be removed stays in the trash (the database refuses to purge it while files
 // remain) and is tried again next time. Runs as the service role: for one workspace when its
-// trash page opens, for all from scripts/purge-trash.ts (decision 011).
-// Relative imports: scripts/purge-trash.ts runs this under plain Node, without the ~ alias.
+// trash page opens, for all from scripts/purge.ts (decision 011).
 import { withServiceRole } from '../../utils/db.server.ts'
 import { removeBookExportFiles } from './export-files.server.ts'
 
