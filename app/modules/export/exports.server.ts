@@ -31,7 +31,8 @@ const ORPHAN_GRACE = '1 hour'
 const REMOVE_BATCH = 1000
 
 const CONTENT_TYPE: Record<ExportFormat, string> = {
-  md: 'text/markdown; charset=utf-8',
+  // No charset parameter: some Storage versions compare it literally with the bucket's list.
+  md: 'text/markdown',
   docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
   epub: 'application/epub+zip',
 }
@@ -84,6 +85,10 @@ export async function createExport({
   chapterId?: string | null
   format: ExportFormat
 }): Promise<CreatedExport> {
+  // Ids from the URL may be upper-case; the bucket's policy matches paths in canonical form.
+  tenantId = tenantId.toLowerCase()
+  bookId = bookId.toLowerCase()
+  chapterId = chapterId ? chapterId.toLowerCase() : null
   const source = await withUser(claims, (tx) => readExportSource({ tx, tenantId, bookId, chapterId: chapterId || null }))
   const bytes = await buildFile(source.book, format, chapterId || bookId)
   const id = randomUUID()
