@@ -27,6 +27,11 @@ export const SIGNED_URL_SECONDS = 60
  * row failed and so did removing the file). Older than this, it cannot be an export in flight.
  */
 const ORPHAN_GRACE = '1 hour'
+/**
+ * The most text (UTF-8 bytes, about 17 million words) an export builds: the whole file is made
+ * in memory, and a book past this could not fit the bucket's 50 MB limit in any format.
+ */
+const MAX_SOURCE_BYTES = 100 * 1024 * 1024
 /** storage-api removes at most 1,000 objects per call. */
 const REMOVE_BATCH = 1000
 
@@ -134,6 +139,13 @@ async function readExportSource({
   if (chapterId !== null && !(await getOpenChapter({ tx, chapterId, bookId }))) {
     throw new ExportError('chapter_not_in_book', `Chapter ${chapterId} is not a chapter of book ${bookId}`)
   }
+  // Measured before anything is loaded: a book far past the bucket's limit would only cost
+  // the server memory (the whole file is built in memory) to be refused at upload.
+  const [size] = await tx<{ bytes: number }[]>`
+    select coalesce(sum(octet_length(c.plain_text)), 0)::float8 as bytes
+    from public.chapters c
+    where c.book_id = ${bookId} and c.deleted_at is null and (${chapterId}::uuid is null or c.id = ${chapterId}::uuid)`
+  if (size.bytes > MAX_SOURCE_BYTES) throw new ExportError('too_large', `Book ${bookId} holds ${size.bytes} bytes of chapters`)
   const chapters = await tx<{ title: string; content: ManuscriptDoc }[]>`
     select c.title, c.content
     from public.chapters c
