@@ -13,7 +13,7 @@ import { Notice } from '~/components/ui/notice.tsx'
 import { SelectField } from '~/components/ui/select-field.tsx'
 import { BOOK_LANGUAGES, BOOK_TITLE_MAX, TitleSchema } from '~/modules/books/schema.ts'
 import { listBooks } from '~/modules/books/books.server.ts'
-import { importAsNewBook, importIntoBook } from '~/modules/import/import-book.server.ts'
+import { importAsNewBook, importIntoBook, TooManyChapters } from '~/modules/import/import-book.server.ts'
 import { IMPORT_EXTENSIONS } from '~/modules/import/formats.ts'
 import { IMPORT_ERROR_STATUS, isImportError, MAX_IMPORT_BYTES, parseManuscript, type ImportWarning } from '~/modules/import/import.server.ts'
 import { WorkspaceIdSchema } from '~/modules/workspaces/schema.ts'
@@ -74,11 +74,17 @@ export async function action({ request, params }: ActionFunctionArgs) {
     return json({ error: null, preview: shown }, { headers })
   }
   const { target, language } = fields.data
-  const done = await withUser(claims, (tx) =>
-    target === NEW_BOOK
-      ? importAsNewBook({ tx, workspaceId: workspaceId.data, book: { title, language, genre: null, synopsis: null }, chapters: preview.chapters })
-      : importIntoBook({ tx, workspaceId: workspaceId.data, bookId: target, chapters: preview.chapters }),
-  )
+  let done
+  try {
+    done = await withUser(claims, (tx) =>
+      target === NEW_BOOK
+        ? importAsNewBook({ tx, workspaceId: workspaceId.data, book: { title, language, genre: null, synopsis: null }, chapters: preview.chapters })
+        : importIntoBook({ tx, workspaceId: workspaceId.data, bookId: target, chapters: preview.chapters }),
+    )
+  } catch (error) {
+    if (!(error instanceof TooManyChapters)) throw error
+    return json({ error: 'import.error.tooManyChapters' as MessageKey, preview: null }, { status: 422, headers })
+  }
   if (!done) return json({ error: 'import.error.bookGone' as MessageKey, preview: null }, { status: 404, headers })
   throw redirect(`/w/${workspaceId.data}/b/${done.bookId}/c/${done.chapterId}`, { headers })
 }

@@ -18,6 +18,13 @@ describe('message catalogue', () => {
     expect(translator('en')('workspace.plan', { plan: 'Free' })).toBe('Plan: Free')
     expect(translator('pt-BR')('auth.passwordHint', { min: 8 })).toBe('Pelo menos 8 caracteres.')
   })
+
+  it('says "1 palavra", not "1 palavras", where a singular form exists', () => {
+    expect(translator('pt-BR')('chapter.words', { count: '1' })).toBe('1 palavra')
+    expect(translator('pt-BR')('chapter.words', { count: '2' })).toBe('2 palavras')
+    expect(translator('en')('import.confirm', { count: 1 })).toBe('Import 1 chapter')
+    expect(translator('en')('import.confirm', { count: 61 })).toBe('Import 61 chapters')
+  })
 })
 
 describe('language of a request', () => {

@@ -17,10 +17,15 @@ export function isLocale(value: unknown): value is Locale {
 
 export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string
 
+/**
+ * A key may have a `<key>.one` form, used when params.count is 1 ("1 palavra", not "1
+ * palavras"); both languages here need only singular and plural.
+ */
 export function translator(locale: Locale): Translate {
-  const messages = catalogues[locale]
+  const messages: Record<string, string> = catalogues[locale]
   return (key, params) => {
-    const template = messages[key]
+    const singular = params && String(params.count) === '1' ? messages[`${key}.one`] : undefined
+    const template = singular ?? messages[key]
     if (!params) return template
     return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole))
   }

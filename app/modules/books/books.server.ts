@@ -32,6 +32,8 @@ export type TrashedBook = { id: string; title: string; deletedAt: Date }
 export type TrashedChapter = { id: string; title: string; bookId: string; bookTitle: string; deletedAt: Date }
 
 const FIRST_CHAPTER_TITLE: Record<BookLanguage, string> = { 'pt-BR': 'Capítulo 1', en: 'Chapter 1', other: 'Chapter 1' }
+/** The titles a new book's first chapter starts with (an import may fill that chapter while untouched). */
+export const FIRST_CHAPTER_TITLES = [...new Set(Object.values(FIRST_CHAPTER_TITLE))]
 
 export async function listBooks({ tx, workspaceId }: { tx: Tx; workspaceId: string }): Promise<BookSummary[]> {
   return tx<BookSummary[]>`

@@ -27,11 +27,17 @@ export const SIGNED_URL_SECONDS = 60
  * row failed and so did removing the file). Older than this, it cannot be an export in flight.
  */
 const ORPHAN_GRACE = '1 hour'
+/**
+ * The most text (UTF-8 bytes, about 17 million words) an export builds: the whole file is made
+ * in memory, and a book past this could not fit the bucket's 50 MB limit in any format.
+ */
+const MAX_SOURCE_BYTES = 100 * 1024 * 1024
 /** storage-api removes at most 1,000 objects per call. */
 const REMOVE_BATCH = 1000
 
 const CONTENT_TYPE: Record<ExportFormat, string> = {
-  md: 'text/markdown; charset=utf-8',
+  // No charset parameter: some Storage versions compare it literally with the bucket's list.
+  md: 'text/markdown',
   docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
   epub: 'application/epub+zip',
 }
@@ -84,6 +90,10 @@ export async function createExport({
   chapterId?: string | null
   format: ExportFormat
 }): Promise<CreatedExport> {
+  // Ids from the URL may be upper-case; the bucket's policy matches paths in canonical form.
+  tenantId = tenantId.toLowerCase()
+  bookId = bookId.toLowerCase()
+  chapterId = chapterId ? chapterId.toLowerCase() : null
   const source = await withUser(claims, (tx) => readExportSource({ tx, tenantId, bookId, chapterId: chapterId || null }))
   const bytes = await buildFile(source.book, format, chapterId || bookId)
   const id = randomUUID()
@@ -129,6 +139,13 @@ async function readExportSource({
   if (chapterId !== null && !(await getOpenChapter({ tx, chapterId, bookId }))) {
     throw new ExportError('chapter_not_in_book', `Chapter ${chapterId} is not a chapter of book ${bookId}`)
   }
+  // Measured before anything is loaded: a book far past the bucket's limit would only cost
+  // the server memory (the whole file is built in memory) to be refused at upload.
+  const [size] = await tx<{ bytes: number }[]>`
+    select coalesce(sum(octet_length(c.plain_text)), 0)::float8 as bytes
+    from public.chapters c
+    where c.book_id = ${bookId} and c.deleted_at is null and (${chapterId}::uuid is null or c.id = ${chapterId}::uuid)`
+  if (size.bytes > MAX_SOURCE_BYTES) throw new ExportError('too_large', `Book ${bookId} holds ${size.bytes} bytes of chapters`)
   const chapters = await tx<{ title: string; content: ManuscriptDoc }[]>`
     select c.title, c.content
     from public.chapters c

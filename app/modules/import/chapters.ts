@@ -154,14 +154,19 @@ function partsOf(blocks: ManuscriptBlock[]): ManuscriptBlock[][] {
   return parts
 }
 
+/** Titles are one line of visible text: the database refuses control characters in them. */
+function oneLine(text: string): string {
+  return text.replace(/[\s\p{Cc}]+/gu, ' ').trim()
+}
+
 function truncateTitle(title: string): string {
-  const clean = title.replace(/\s+/g, ' ').trim()
+  const clean = oneLine(title)
   return clean.length <= MAX_TITLE_CHARS ? clean : clean.slice(0, MAX_TITLE_CHARS - 1).trimEnd() + '…'
 }
 
 export function titleFromFileName(fileName: string): string {
   const base = fileName.split(/[\\/]/).at(-1) ?? ''
-  const title = base.replace(/\.[^.]+$/, '').replace(/[-_\s]+/g, ' ').trim()
+  const title = oneLine(base.replace(/\.[^.]+$/, '').replace(/[-_]+/g, ' '))
   return title ? title[0].toLocaleUpperCase() + title.slice(1) : 'Untitled'
 }
 
@@ -170,8 +175,7 @@ export type SplitResult = { chapters: ImportedChapter[]; titlePage: string | nul
 
 /** A title page's first line as a book title: stray quotes and punctuation at its ends dropped. */
 export function cleanTitleLine(line: string): string {
-  return line
-    .replace(/\s+/g, ' ')
+  return oneLine(line)
     .replace(/^[\s'"“”‘’.,;:*_#-]+|[\s'"“”‘’.,;:*_#-]+$/gu, '')
     .slice(0, MAX_TITLE_CHARS)
 }

@@ -16,10 +16,16 @@ const TOKEN = /<(\/?)([A-Za-z][A-Za-z0-9]*)(\s[^<>]*?)?(\/?)>|<!--[\s\S]*?-->|([
 
 const NAMED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0' }
 
+/** What HTML means by &#128;…&#159;: the Windows-1252 characters (&#151; is an em dash). */
+const WINDOWS_1252 = new TextDecoder('windows-1252')
+
 export function decodeEntities(text: string): string {
   return text.replace(/&(?:#(\d{1,7})|#x([0-9a-fA-F]{1,6})|([a-zA-Z]+));/g, (match, dec, hex, name) => {
     if (name) return NAMED[name] ?? match
     const code = dec ? Number(dec) : parseInt(hex, 16)
+    if (code >= 0x80 && code <= 0x9f) return WINDOWS_1252.decode(new Uint8Array([code]))
+    // A lone surrogate is no character at all: the replacement character, as HTML does.
+    if (code >= 0xd800 && code <= 0xdfff) return '\ufffd'
     return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : match
   })
 }
