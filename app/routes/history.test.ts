@@ -37,15 +37,39 @@ describe('chapter history', () => {
       expect.arrayContaining([expect.objectContaining({ value: 'cedo', removed: true }), expect.objectContaining({ value: 'tarde', added: true })]),
     )
 
+    // Two versions against each other: the draft and a later one, whatever the chapter says now.
+    const revised = await respond(historyAction({ request: formPost(`${base}/history`, { intent: 'snapshot', label: 'revisado' }, writer.cookie), params, context: {} }))
+    expect(revised.status).toBe(302)
+    await save(3, 'Helena não veio.')
+    const later = (await (await respond(historyLoader({ request: get(`${base}/history`, writer.cookie), params, context: {} }))).json()).versions.find(
+      (v: { label: string | null }) => v.label === 'revisado',
+    )
+    const between = await (await respond(historyLoader({ request: get(`${base}/history?compare=${draft.id}&with=${later.id}`, writer.cookie), params, context: {} }))).json()
+    expect(between.diff.withVersionId).toBe(later.id)
+    expect(between.diff.parts.map((p: { value: string }) => p.value).join('')).not.toContain('não veio')
+    expect(between.diff.parts).toEqual(
+      expect.arrayContaining([expect.objectContaining({ value: 'cedo', removed: true }), expect.objectContaining({ value: 'tarde', added: true })]),
+    )
+
     const restored = await respond(historyAction({ request: formPost(`${base}/history`, { intent: 'restore', versionId: draft.id }, writer.cookie), params, context: {} }))
     expect(restored.status).toBe(302)
     const [chapter] = await sql`select plain_text from public.chapters where id = ${chapterId}`
     expect(chapter.plain_text).toBe('Helena chegou cedo.')
-    const kept = await sql`select kind from public.chapter_versions where chapter_id = ${chapterId} and plain_text = 'Helena chegou tarde.'`
+    const kept = await sql`select kind from public.chapter_versions where chapter_id = ${chapterId} and plain_text = 'Helena não veio.'`
     expect(kept.map((v) => v.kind)).toContain('before_restore')
 
     const stranger = await signInNewWriter(env, sql, 'Estranho')
     expect((await respond(historyLoader({ request: get(`${base}/history`, stranger.cookie), params, context: {} }))).status).toBe(404)
     expect((await respond(historyAction({ request: formPost(`${base}/history`, { intent: 'restore', versionId: draft.id }, stranger.cookie), params, context: {} }))).status).toBe(404)
+    // A version of another workspace's chapter is not there to compare with: the page compares with now.
+    const strangerBook = await respond(createBookAction({ request: formPost(`/w/${stranger.workspaceId}`, { title: 'Outro', language: 'pt-BR', genre: '' }, stranger.cookie), params: { workspaceId: stranger.workspaceId }, context: {} }))
+    const [, sBookId, sChapterId] = /\/b\/([0-9a-f-]{36})\/c\/([0-9a-f-]{36})$/.exec(strangerBook.headers.get('location') ?? '') ?? []
+    const sParams = { workspaceId: stranger.workspaceId, bookId: sBookId, chapterId: sChapterId }
+    const sBase = `/w/${stranger.workspaceId}/b/${sBookId}/c/${sChapterId}`
+    await respond(historyAction({ request: formPost(`${sBase}/history`, { intent: 'snapshot', label: 'meu' }, stranger.cookie), params: sParams, context: {} }))
+    const [own] = await sql`select id from public.chapter_versions where chapter_id = ${sChapterId}`
+    const probe = await (await respond(historyLoader({ request: get(`${sBase}/history?compare=${own.id}&with=${later.id}`, stranger.cookie), params: sParams, context: {} }))).json()
+    expect(probe.diff.withVersionId).toBeNull()
+    expect(JSON.stringify(probe)).not.toContain('Helena')
   })
 })

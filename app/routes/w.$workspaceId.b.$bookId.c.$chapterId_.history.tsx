@@ -1,5 +1,5 @@
 // A chapter's history: save a labelled version, see every version (including the text of a
-// conflicting tab), compare any of them with now word by word, and restore one — which
+// conflicting tab), compare any of them with now or with another version word by word, and restore one — which
 // first keeps the current text as a version, so nothing is lost.
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { json, redirect } from '@remix-run/node'
@@ -9,6 +9,7 @@ import { z } from 'zod'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { Button } from '~/components/ui/button.tsx'
 import { Field } from '~/components/ui/field.tsx'
+import { SelectField } from '~/components/ui/select-field.tsx'
 import { Notice } from '~/components/ui/notice.tsx'
 import { getOpenChapter } from '~/modules/chapters/chapters.server.ts'
 import { isUuid } from '~/modules/chapters/errors.ts'
@@ -29,16 +30,29 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { claims, headers } = await requireUser(request)
   const { chapterId, bookId } = params
   if (!isUuid(chapterId)) throw new Response('Not found', { status: 404, headers })
-  const compareId = new URL(request.url).searchParams.get('compare')
+  // ?compare=<version> compares it with now; &with=<version> compares two versions instead.
+  const search = new URL(request.url).searchParams
+  const compareId = search.get('compare')
+  const withId = search.get('with')
   const data = await withUser(claims, async (tx) => {
     const chapter = await getOpenChapter({ tx, chapterId, bookId })
     if (!chapter) return null
     const versions = await listVersions({ tx, chapterId })
-    const compared = isUuid(compareId) ? await getVersion({ tx, versionId: compareId }) : null
-    const diff =
-      compared && compared.chapterId === chapterId
-        ? { versionId: compared.id, label: compared.label, parts: diffWords(compared.plainText, toPlainText(chapter.content)).map((p) => ({ value: p.value, added: Boolean(p.added), removed: Boolean(p.removed) })) }
-        : null
+    // Another chapter's (or workspace's) version is simply not there to compare.
+    const ofThisChapter = async (id: string | null) => {
+      const version = isUuid(id) ? await getVersion({ tx, versionId: id }) : null
+      return version && version.chapterId === chapterId ? version : null
+    }
+    const from = await ofThisChapter(compareId)
+    const to = await ofThisChapter(withId)
+    const diff = from
+      ? {
+          versionId: from.id,
+          withVersionId: to?.id ?? null,
+          label: from.label,
+          parts: diffWords(from.plainText, to ? to.plainText : toPlainText(chapter.content)).map((p) => ({ value: p.value, added: Boolean(p.added), removed: Boolean(p.removed) })),
+        }
+      : null
     return { chapter: { id: chapter.id, title: chapter.title }, versions, diff }
   })
   if (!data) throw new Response('Not found', { status: 404, headers })
@@ -76,6 +90,10 @@ export default function ChapterHistory() {
   const notice = params.get('notice')
   const when = (date: string) => new Date(date).toLocaleString(locale, { dateStyle: 'medium', timeStyle: 'short' })
   const nameOf = (v: { label: string | null; kind: string; createdAt: string }) => v.label ?? `${t(`history.kind.${v.kind}` as MessageKey)} · ${when(v.createdAt)}`
+  const versionName = (id: string) => {
+    const version = versions.find((v) => v.id === id)
+    return version ? nameOf(version) : ''
+  }
   return (
     <article className="space-y-6">
       <div>
@@ -87,16 +105,42 @@ export default function ChapterHistory() {
       </div>
       {notice === 'saved' ? <Notice tone="success">{t('history.saved')}</Notice> : null}
       {notice === 'restored' ? <Notice tone="success">{t('history.restored')}</Notice> : null}
-      <Form method="post" className="flex flex-wrap items-end gap-3 rounded-2xl bg-white p-5 shadow-sm ring-1 ring-slate-200">
+      {/* Keyed by the number of versions: the label field empties once its version is saved. */}
+      <Form key={versions.length} method="post" className="flex flex-wrap items-end gap-3 rounded-2xl bg-white p-5 shadow-sm ring-1 ring-slate-200">
         <input type="hidden" name="intent" value="snapshot" />
         <Field label={t('history.label')} name="label" maxLength={VERSION_LABEL_MAX} className="min-w-[16rem] flex-1" />
         <Button type="submit" disabled={busy}>
           {t('history.save')}
         </Button>
       </Form>
+      {versions.length > 1 ? (
+        <Form method="get" className="flex flex-wrap items-end gap-3 rounded-2xl bg-white p-5 shadow-sm ring-1 ring-slate-200">
+          <SelectField
+            label={t('history.compareFrom')}
+            name="compare"
+            defaultValue={diff?.versionId ?? versions[1]?.id}
+            options={versions.map((v) => ({ value: v.id, label: nameOf(v) }))}
+            className="min-w-[14rem] flex-1"
+          />
+          <SelectField
+            label={t('history.compareTo')}
+            name="with"
+            defaultValue={diff?.withVersionId ?? ''}
+            options={[{ value: '', label: t('history.now') }, ...versions.map((v) => ({ value: v.id, label: nameOf(v) }))]}
+            className="min-w-[14rem] flex-1"
+          />
+          <Button type="submit" variant="secondary">
+            {t('history.compareSubmit')}
+          </Button>
+        </Form>
+      ) : null}
       {diff ? (
         <section className="rounded-2xl bg-white p-6 shadow-sm ring-1 ring-slate-200">
-          <h3 className="font-serif text-lg font-semibold">{t('history.diffTitle', { version: nameOf(versions.find((v) => v.id === diff.versionId) ?? { label: diff.label, kind: 'manual', createdAt: new Date().toISOString() }) })}</h3>
+          <h3 className="font-serif text-lg font-semibold">
+            {diff.withVersionId
+              ? t('history.diffBetween', { from: versionName(diff.versionId), to: versionName(diff.withVersionId) })
+              : t('history.diffTitle', { version: versionName(diff.versionId) })}
+          </h3>
           <p className="mt-1 text-xs text-slate-500">
             <del className="bg-rose-100 text-rose-800">{t('history.diffRemoved')}</del> · <ins className="bg-emerald-100 text-emerald-900 no-underline">{t('history.diffAdded')}</ins>
           </p>
