@@ -124,6 +124,15 @@ describe('importing a manuscript', () => {
     expect(await sql`select id from public.books where tenant_id = ${intruder.workspaceId}`).toHaveLength(0)
   })
 
+  it('answers a 50 MB upload with the import page\'s own message, creating nothing', async () => {
+    const writer = await signIn('Grande')
+    const huge = new File([new Uint8Array(50 * 1024 * 1024).fill(0x61)], 'enorme.txt', { type: 'text/plain' })
+    const refused = await respond(importAction({ request: await upload(writer.workspaceId, writer.cookie, 'preview', huge), params: { workspaceId: writer.workspaceId }, context: {} }))
+    expect(refused.status).toBe(413)
+    expect((await refused.json()).error).toBe('import.error.too_large')
+    expect(await sql`select id from public.books where tenant_id = ${writer.workspaceId}`).toHaveLength(0)
+  })
+
   it('refuses a binary renamed .md and an empty form without creating anything', async () => {
     const writer = await signIn('Otto')
     const png = new File([new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13])], 'capitulo.md')

@@ -15,7 +15,9 @@ import { BOOK_LANGUAGES, BOOK_TITLE_MAX, TitleSchema } from '~/modules/books/sch
 import { listBooks } from '~/modules/books/books.server.ts'
 import { importAsNewBook, importIntoBook, TooManyChapters } from '~/modules/import/import-book.server.ts'
 import { IMPORT_EXTENSIONS } from '~/modules/import/formats.ts'
-import { IMPORT_ERROR_STATUS, isImportError, MAX_IMPORT_BYTES, parseManuscript, type ImportWarning } from '~/modules/import/import.server.ts'
+import { IMPORT_ERROR_STATUS, isImportError, parseManuscript, type ImportWarning } from '~/modules/import/import.server.ts'
+// Not from the .server module: the page checks the size in the browser too.
+import { MAX_IMPORT_BYTES } from '~/modules/import/errors.ts'
 import { WorkspaceIdSchema } from '~/modules/workspaces/schema.ts'
 import { requireUser } from '~/utils/auth.server.ts'
 import { withUser } from '~/utils/db.server.ts'
@@ -46,7 +48,14 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const { claims, headers } = await requireUser(request)
   const workspaceId = WorkspaceIdSchema.safeParse(params.workspaceId)
   if (!workspaceId.success) throw new Response('Not found', { status: 404, headers })
-  const formData = await readFormData(request, MAX_IMPORT_BYTES + 64 * 1024)
+  let formData: FormData
+  try {
+    formData = await readFormData(request, MAX_IMPORT_BYTES + 64 * 1024)
+  } catch (error) {
+    // A file over the limit gets the import page's own message, not the generic error page.
+    if (!(error instanceof Response && error.status === 413)) throw error
+    return json({ error: 'import.error.too_large' as MessageKey, preview: null }, { status: 413, headers })
+  }
   const fields = ImportFormSchema.safeParse({
     intent: formData.get('intent'),
     target: formData.get('target') ?? undefined,
@@ -121,7 +130,20 @@ export default function ImportManuscript() {
           <label htmlFor="import-file" className="block text-sm font-medium">
             {t('import.file')}
           </label>
-          <input id="import-file" name="file" type="file" accept={IMPORT_EXTENSIONS.join(',')} required className="mt-1 block w-full text-sm file:mr-3 file:rounded-lg file:border-0 file:bg-violet-50 file:px-3 file:py-2 file:font-semibold file:text-violet-brand" />
+          <input
+            id="import-file"
+            name="file"
+            type="file"
+            accept={IMPORT_EXTENSIONS.join(',')}
+            required
+            // Said before anything is uploaded: a file over the limit would only be refused.
+            onChange={(event) => {
+              const input = event.currentTarget
+              const tooLarge = (input.files?.[0]?.size ?? 0) > MAX_IMPORT_BYTES
+              input.setCustomValidity(tooLarge ? t('import.error.too_large') : '')
+              if (tooLarge) input.reportValidity()
+            }}
+            className="mt-1 block w-full text-sm file:mr-3 file:rounded-lg file:border-0 file:bg-violet-50 file:px-3 file:py-2 file:font-semibold file:text-violet-brand" />
         </div>
         {books.length > 0 ? (
           <SelectField
