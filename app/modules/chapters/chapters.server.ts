@@ -48,9 +48,18 @@ export async function getOpenChapter({ tx, chapterId, bookId }: { tx: Tx; chapte
   return chapter && !chapter.deletedAt && chapter.bookId === bookId ? chapter : null
 }
 
+/**
+ * Changes to a book's list of chapters (add, trash, restore) take turns with reorders, which
+ * lock the same book row: a reorder never sees the list change under it.
+ */
+async function lockBookOfChapter(tx: Tx, chapterId: string): Promise<void> {
+  await tx`select 1 from public.books b where b.id = (select c.book_id from public.chapters c where c.id = ${chapterId}) for update of b`
+}
+
 /** Adds an empty chapter at the end of the book. Throws not_found when the book is not visible. */
 export async function createChapter({ tx, bookId, title }: { tx: Tx; bookId: string; title: string }): Promise<{ id: string }> {
   if (!isUuid(bookId)) throw new WritingError('not_found', 'Book not found')
+  await tx`select 1 from public.books where id = ${bookId} for update`
   const rows = await tx<{ id: string }[]>`
     insert into public.chapters (tenant_id, book_id, position, title, content, plain_text, word_count)
     select b.tenant_id, b.id,
@@ -126,6 +135,7 @@ export async function reorderOutline({
 /** Moves the chapter to the trash. False when not visible or already there. */
 export async function trashChapter({ tx, chapterId }: { tx: Tx; chapterId: string }): Promise<boolean> {
   if (!isUuid(chapterId)) return false
+  await lockBookOfChapter(tx, chapterId)
   const result = await tx`update public.chapters set deleted_at = now() where id = ${chapterId} and deleted_at is null`
   return result.count === 1
 }
@@ -139,6 +149,7 @@ export type ChapterRestore = 'restored' | 'not_in_trash' | 'book_in_trash'
  */
 export async function restoreChapter({ tx, chapterId }: { tx: Tx; chapterId: string }): Promise<ChapterRestore> {
   if (!isUuid(chapterId)) return 'not_in_trash'
+  await lockBookOfChapter(tx, chapterId)
   const [trashed] = await tx<{ bookInTrash: boolean }[]>`
     select b.deleted_at is not null as "bookInTrash"
     from public.chapters c
