@@ -48,6 +48,17 @@ describe('models', () => {
     const error = await client().models.retrieve('gpt-9-imaginary').catch((e: unknown) => e)
     expect(error).toBeInstanceOf(OpenAI.NotFoundError)
     expect((error as APIError).code).toBe('model_not_found')
+    const malformed = await fetch(`${server.url}/models/%E0%A4%A`, { headers: { authorization: `Bearer ${DEFAULT_API_KEY}` } })
+    expect(malformed.status).toBe(404)
+  })
+
+  it('answers an unknown path like OpenAI, and a missing key with 401', async () => {
+    const unknown = await fetch(`${server.url}/completions/legacy`, { method: 'POST', headers: { authorization: `Bearer ${DEFAULT_API_KEY}` } })
+    expect(unknown.status).toBe(404)
+    expect((await unknown.json()).error).toMatchObject({ type: 'invalid_request_error', code: null })
+    const anonymous = await fetch(`${server.url}/models`)
+    expect(anonymous.status).toBe(401)
+    expect(server.fake.calls.at(-1)!.auth).toEqual({ present: false, last4: null, accepted: false })
   })
 })
 

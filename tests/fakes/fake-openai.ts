@@ -191,7 +191,7 @@ export function createFakeOpenAI(options: FakeOpenAIOptions = {}) {
       const cut = failure?.kind === 'cut_stream'
       if (failure && failure.kind !== 'cut_stream') return respond(failureResponse(failure, null))
       const ids = [...options.chatModels, ...Object.keys(options.embeddingModels)]
-      const id = route.startsWith('/models/') ? decodeURIComponent(route.slice('/models/'.length)) : null
+      const id = route.startsWith('/models/') ? decodePercent(route.slice('/models/'.length)) : null
       if (id !== null) {
         call.model = id
         if (!ids.includes(id)) return respond(modelNotFound(id))
@@ -595,6 +595,15 @@ function cutBody(call: RecordedCall, payload: unknown): Response {
 function maskKey(key: string): string {
   if (key.length <= 8) return '*'.repeat(key.length)
   return `${key.slice(0, 3)}${'*'.repeat(Math.min(key.length - 7, 40))}${key.slice(-4)}`
+}
+
+/** A malformed escape (`%E0%A4%A`) is just a model name that does not exist, not a crash. */
+function decodePercent(text: string): string {
+  try {
+    return decodeURIComponent(text)
+  } catch {
+    return text
+  }
 }
 
 function numberOrNull(value: unknown): number | null {
