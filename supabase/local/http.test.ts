@@ -1,5 +1,5 @@
 // The shared request helpers: bounded body reading and safe percent-decoding.
-import { decodePercent, readBodyText, readBounded } from './http.ts'
+import { closeServer, decodePercent, readBodyText, readBounded, serveFetch } from './http.ts'
 
 const streamOf = (...chunks: string[]) => {
   let cancelled = false
@@ -44,5 +44,24 @@ describe('decodePercent', () => {
     expect(decodePercent('a%20b%C3%A9')).toBe('a bé')
     expect(decodePercent('%E0%A4%A')).toBeNull()
     expect(decodePercent('%')).toBeNull()
+  })
+})
+
+describe('serveFetch', () => {
+  it('drops the connection when a body fails halfway, so the client sees a cut, not a complete answer', async () => {
+    const failing = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode('data: first\n\n'))
+        setTimeout(() => controller.error(new Error('upstream cut')), 20)
+      },
+    })
+    const server = await serveFetch(async () => new Response(failing, { headers: { 'content-type': 'text/event-stream' } }), { host: '127.0.0.1', port: 0, name: 'test' })
+    try {
+      const { port } = server.address() as import('node:net').AddressInfo
+      // Before: the client got "data: first" and a clean end, as if the answer were complete.
+      await expect(fetch(`http://127.0.0.1:${port}/`).then((response) => response.text())).rejects.toThrow()
+    } finally {
+      await closeServer(server)
+    }
   })
 })

@@ -156,8 +156,10 @@ export function serveFetch(handler: FetchHandler, options: { host: string; port:
     try {
       await writeFetchResponse(res, response)
     } catch (error) {
-      if (!res.headersSent) res.writeHead(500)
-      res.end()
+      // Halfway through a body, a clean end would pass a cut stream off as complete (a client
+      // reading SSE would take half an answer for the whole): drop the connection instead.
+      if (res.headersSent) res.destroy()
+      else res.writeHead(500).end()
       if ((error as NodeJS.ErrnoException).code !== 'ERR_STREAM_PREMATURE_CLOSE') {
         console.error(`[${options.name}] failed writing a response:`, error)
       }
