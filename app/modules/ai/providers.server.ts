@@ -76,7 +76,7 @@ export async function canManageAi({ tx, workspaceId }: { tx: Tx; workspaceId: st
 export async function getProvider({ tx, workspaceId }: { tx: Tx; workspaceId: string }): Promise<ProviderSettings | null> {
   const rows = await tx<ProviderSettings[]>`
     select id, kind, base_url as "baseUrl", chat_model as "chatModel", embed_model as "embedModel",
-           key_last4 as "keyLast4", updated_at::text as "updatedAt"
+           key_last4 as "keyLast4", to_char(updated_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as "updatedAt"
     from public.ai_providers
     where tenant_id = ${workspaceId}`
   return rows[0] ?? null
@@ -94,7 +94,7 @@ export async function listAuditLog({ tx, workspaceId, limit = AUDIT_LOG_LIMIT }:
   return tx<AuditEntry[]>`
     select l.id::text, l.action, m.display_name as "actorName", l.details->>'key_last4' as "keyLast4",
            coalesce((select array_agg(c) from jsonb_array_elements_text(l.details->'changed') c), '{}') as changed,
-           l.created_at::text as "createdAt"
+           to_char(l.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as "createdAt"
     from public.ai_audit_log l
     left join public.workspace_members m on m.tenant_id = l.tenant_id and m.user_id = l.actor_id
     where l.tenant_id = ${workspaceId}
