@@ -3,7 +3,7 @@
 -- reached only through the service-role functions; rotating and deleting really replace
 -- and remove the secret.
 begin;
-select plan(78);
+select plan(79);
 
 select tests.create_user('ai-olga@pgtap.test', '{"display_name": "Olga"}');
 select tests.create_user('ai-davi@pgtap.test', '{"display_name": "Davi"}');
@@ -127,6 +127,7 @@ select is((select decrypted_secret from vault.decrypted_secrets where id = pg_te
   'sk-CANARY-7f3a9c1e5b2d4680-WXYZ', 'the key is in Vault');
 select isnt((select secret from vault.secrets where id = pg_temp.secret_id()),
   'sk-CANARY-7f3a9c1e5b2d4680-WXYZ', 'and Vault keeps it encrypted');
+select ok('public.ai_providers' = any (pg_temp.places_holding('llm.example.com')), 'the scan below finds what is in a column');
 select is(pg_temp.places_holding('sk-CANARY-7f3a9c1e5b2d4680-WXYZ'), '{}'::text[],
   'the key is in no column of any table outside Vault');
 select is(pg_temp.places_holding('7f3a9c1e5b2d4680'), '{}'::text[], 'nor any part of it beyond the last 4');
