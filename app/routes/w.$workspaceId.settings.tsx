@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { json } from '@remix-run/node'
-import { Form, useActionData, useNavigation, useRouteLoaderData } from '@remix-run/react'
+import { Form, Link, useActionData, useNavigation, useRouteLoaderData } from '@remix-run/react'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { Button } from '~/components/ui/button.tsx'
 import { Field } from '~/components/ui/field.tsx'
@@ -59,6 +59,11 @@ export default function WorkspaceSettings() {
           {t('workspace.settings.submit')}
         </Button>
       </Form>
+      <p className="text-sm">
+        <Link to="ai" className="font-semibold text-violet-brand hover:underline">
+          {t('ai.providers.link')} →
+        </Link>
+      </p>
     </div>
   )
 }
