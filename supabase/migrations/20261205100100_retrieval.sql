@@ -27,9 +27,8 @@ $$;
 comment on function private.text_search_config(text) is
   'The full-text configuration for a book language: portuguese for pt-BR, english for en, simple otherwise.';
 
-revoke all on function private.text_search_config(text) from public, anon;
--- search_chunks runs as the caller and needs it.
-grant execute on function private.text_search_config(text) to authenticated, service_role;
+revoke all on function private.text_search_config(text) from public, anon, authenticated;
+grant execute on function private.text_search_config(text) to service_role;
 
 -- ---------------------------------------------------------------------------------------
 -- public.chunks
@@ -473,10 +472,13 @@ begin
       using errcode = 'invalid_parameter_value';
   end if;
 
-  select private.text_search_config(b.language) into config
-  from public.books b where b.id = p_book_id and b.deleted_at is null;
-  if config is null then
+  if not exists (select 1 from public.books b where b.id = p_book_id and b.deleted_at is null) then
     return; -- not a book the caller can see (or it is in the trash): nothing to find
+  end if;
+  -- Every chunk of a book carries the book's configuration (the chunks triggers see to it).
+  select c.ts_config into config from public.chunks c where c.book_id = p_book_id limit 1;
+  if config is null then
+    return; -- nothing indexed yet
   end if;
 
   ts_query := websearch_to_tsquery(config, coalesce(p_query, ''));
