@@ -123,6 +123,75 @@ create trigger books_rekey_chunks_language
 revoke all on function private.set_chunk_text_search_config(), private.rekey_book_chunks_language()
   from public, anon, authenticated;
 
+-- Storing a chapter's chunks (service role: the embed function) --------------------------
+
+-- Replaces the chapter's chunks with p_chunks, a JSON array of {ord, content, content_hash,
+-- char_start, char_end, embedding} (embedding: 1536 numbers, or null). A chunk sent without
+-- an embedding keeps the one an old chunk with the same hash had from p_embed_model, so the
+-- function embeds only what changed. Answers {chunks, embedded, reused, missing}.
+create function private.replace_chapter_chunks(p_chapter_id uuid, p_embed_model text, p_chunks jsonb)
+returns jsonb
+language plpgsql
+set search_path = ''
+as $$
+declare
+  chapter public.chapters;
+  kept jsonb;
+  result jsonb;
+begin
+  if p_chunks is null or jsonb_typeof(p_chunks) <> 'array' then
+    raise exception 'Chunks must be a JSON array' using errcode = 'invalid_parameter_value';
+  end if;
+  if p_embed_model is null or p_embed_model = '' then
+    raise exception 'Name the embedding model the chunks are (or will be) embedded with'
+      using errcode = 'invalid_parameter_value';
+  end if;
+  select * into chapter from public.chapters c where c.id = p_chapter_id for update;
+  if not found then
+    raise exception 'Chapter not found' using errcode = 'no_data_found';
+  end if;
+
+  -- hash → embedding (as text) of the old chunks this model embedded.
+  select coalesce(jsonb_object_agg(k.content_hash, k.embedding::text), '{}') into kept
+  from (
+    select distinct on (c.content_hash) c.content_hash, c.embedding
+    from public.chunks c
+    where c.chapter_id = p_chapter_id and c.embedding is not null and c.embed_model = p_embed_model
+    order by c.content_hash, c.updated_at desc
+  ) k;
+
+  delete from public.chunks c where c.chapter_id = p_chapter_id;
+
+  with incoming as (
+    select x.ord, x.content, x.content_hash, x.char_start, x.char_end,
+           case when jsonb_typeof(x.embedding) = 'array' then (x.embedding::text)::extensions.vector(1536) end as sent
+    from jsonb_to_recordset(p_chunks) as x(ord integer, content text, content_hash text, char_start integer,
+                                           char_end integer, embedding jsonb)
+  ), stored as (
+    insert into public.chunks (tenant_id, book_id, chapter_id, ord, content, content_hash, char_start, char_end,
+                               embedding, embed_model)
+    select chapter.tenant_id, chapter.book_id, chapter.id, i.ord, i.content, i.content_hash, i.char_start, i.char_end,
+           coalesce(i.sent, (kept ->> i.content_hash)::extensions.vector(1536)),
+           case when i.sent is not null or kept ? i.content_hash then p_embed_model end
+    from incoming i
+    returning embedding is not null as has_embedding
+  )
+  select jsonb_build_object(
+    'chunks', (select count(*) from stored),
+    'embedded', (select count(*) from incoming where sent is not null),
+    'reused', (select count(*) from stored where has_embedding) - (select count(*) from incoming where sent is not null),
+    'missing', (select count(*) from stored where not has_embedding)
+  ) into result;
+  return result;
+end
+$$;
+
+comment on function private.replace_chapter_chunks(uuid, text, jsonb) is
+  'Service role: replaces a chapter''s chunks; chunks sent without an embedding reuse the embedding of an old chunk with the same hash and model.';
+
+revoke all on function private.replace_chapter_chunks(uuid, text, jsonb) from public, anon, authenticated;
+grant execute on function private.replace_chapter_chunks(uuid, text, jsonb) to service_role;
+
 -- ---------------------------------------------------------------------------------------
 -- public.embed_queue: chapters whose text changed since they were last embedded
 -- ---------------------------------------------------------------------------------------
@@ -132,6 +201,9 @@ create table public.embed_queue (
   tenant_id uuid not null,
   book_id uuid not null,
   enqueued_at timestamptz not null default now(),
+  -- Goes up each time the chapter is queued again, so the embed function finishes (or
+  -- fails) only the entry it claimed, never a newer save's.
+  revision integer not null default 1,
   attempts integer not null default 0,
   -- What the last attempt ran into, written by the embed function (never a key).
   last_error text,
@@ -163,7 +235,7 @@ begin
   insert into public.embed_queue as q (chapter_id, tenant_id, book_id)
   values (new.id, new.tenant_id, new.book_id)
   on conflict (chapter_id) do update
-    set enqueued_at = now(), attempts = 0, last_error = null, not_before = now();
+    set enqueued_at = now(), revision = q.revision + 1, attempts = 0, last_error = null, not_before = now();
   return null;
 end
 $$;
@@ -181,6 +253,79 @@ create trigger chapters_enqueue_embedding_on_update
   when (old.plain_text is distinct from new.plain_text
         or (old.deleted_at is null) <> (new.deleted_at is null))
   execute function private.enqueue_chapter_embedding();
+
+-- Draining the queue (service role: the embed function) ---------------------------------
+
+-- Claims up to p_limit chapters whose time has come, oldest first, skipping rows another
+-- worker holds. A claimed row counts an attempt and is hidden for p_lease: a worker that
+-- dies mid-batch loses its claim when the lease ends, and the chapter is tried again.
+create function private.claim_embed_batch(p_limit integer default 20, p_lease interval default interval '5 minutes')
+returns setof public.embed_queue
+language plpgsql
+set search_path = ''
+as $$
+begin
+  if p_limit is null or p_limit not between 1 and 500 or p_lease is null or p_lease <= interval '0' then
+    raise exception 'claim_embed_batch needs 1 to 500 chapters and a positive lease'
+      using errcode = 'invalid_parameter_value';
+  end if;
+  return query
+  update public.embed_queue q
+  set attempts = q.attempts + 1, not_before = now() + p_lease
+  where q.chapter_id in (
+    select w.chapter_id from public.embed_queue w
+    where w.not_before <= now()
+    order by w.enqueued_at, w.chapter_id
+    limit p_limit
+    for update skip locked
+  )
+  returning q.*;
+end
+$$;
+
+-- The chapter is embedded as of the claimed revision: its queue entry goes, unless the
+-- chapter was saved again meanwhile (then the newer entry stays). Answers whether it went.
+create function private.finish_embedding(p_chapter_id uuid, p_revision integer)
+returns boolean
+language plpgsql
+set search_path = ''
+as $$
+begin
+  delete from public.embed_queue q where q.chapter_id = p_chapter_id and q.revision = p_revision;
+  return found;
+end
+$$;
+
+-- The attempt failed: keep what happened (for the service's logs and retries, never a key)
+-- and back off 30 s, 1 min, 2 min… up to an hour. A newer save's entry is left alone.
+create function private.fail_embedding(p_chapter_id uuid, p_revision integer, p_error text)
+returns timestamptz
+language plpgsql
+set search_path = ''
+as $$
+declare
+  retry_at timestamptz;
+begin
+  update public.embed_queue q
+  set last_error = left(coalesce(p_error, 'unknown error'), 2000),
+      not_before = now() + least(interval '1 hour', interval '30 seconds' * power(2, least(greatest(q.attempts - 1, 0), 10)))
+  where q.chapter_id = p_chapter_id and q.revision = p_revision
+  returning q.not_before into retry_at;
+  return retry_at;
+end
+$$;
+
+comment on function private.claim_embed_batch(integer, interval) is
+  'Service role: claims up to p_limit due chapters (attempts + 1, hidden for p_lease), oldest first, skip locked.';
+comment on function private.finish_embedding(uuid, integer) is
+  'Service role: removes the queue entry of a chapter embedded at this revision; false when it was queued again meanwhile.';
+comment on function private.fail_embedding(uuid, integer, text) is
+  'Service role: records the error and backs off exponentially (30 s doubling, at most 1 h); answers the retry time.';
+
+revoke all on function private.claim_embed_batch(integer, interval), private.finish_embedding(uuid, integer),
+  private.fail_embedding(uuid, integer, text) from public, anon, authenticated;
+grant execute on function private.claim_embed_batch(integer, interval), private.finish_embedding(uuid, integer),
+  private.fail_embedding(uuid, integer, text) to service_role;
 
 -- ---------------------------------------------------------------------------------------
 -- public.chapter_summaries (EchoNotes)
@@ -326,7 +471,7 @@ grant all on public.chunks, public.embed_queue, public.chapter_summaries, public
 grant select on public.chunks, public.chapter_summaries, public.model_prices, public.usage_logs to authenticated;
 -- The "memory up to date" indicator needs which chapters wait, not why the last try failed
 -- (a provider's error text is the service's business).
-grant select (chapter_id, tenant_id, book_id, enqueued_at, attempts, not_before) on public.embed_queue to authenticated;
+grant select (chapter_id, tenant_id, book_id, enqueued_at, revision, attempts, not_before) on public.embed_queue to authenticated;
 
 create policy "Members read their workspaces' chunks"
   on public.chunks for select to authenticated

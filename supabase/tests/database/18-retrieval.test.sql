@@ -4,7 +4,7 @@
 -- finds only the caller's chunks, in the book's language, by meaning and by words; the rate
 -- limiter counts and answers how long to wait.
 begin;
-select plan(69);
+select plan(83);
 
 select tests.create_user('rt-ana@pgtap.test', '{"display_name": "Ana"}');
 select tests.create_user('rt-bruno@pgtap.test', '{"display_name": "Bruno"}');
@@ -263,6 +263,65 @@ select results_eq($$select model_prefix, input_usd_per_million, output_usd_per_m
   $$values (''::text, 0::numeric(12, 6), 0::numeric(12, 6))$$, 'an unknown or self-hosted model costs 0');
 select is(public.estimate_cost_usd('gpt-4o', 1000000, 100000), 3.500000::numeric(12, 6), 'estimated cost: 1M in + 100k out of gpt-4o = 3.50 USD');
 select is(public.estimate_cost_usd('text-embedding-3-small', 1234, 0), 0.000025::numeric(12, 6), 'embedding tokens are priced too (rounded to 6 decimals)');
+
+-- Draining the queue and storing chunks (service role) ----------------------------------------------
+
+select tests.authenticate_as('rt-ana@pgtap.test');
+select throws_ok('select * from private.claim_embed_batch(1)', '42501', 'permission denied for function claim_embed_batch',
+  'a member cannot drain the queue');
+select throws_ok(format('select private.replace_chapter_chunks(%L, %L, %L)', (select ch3 from fixture), 'm', '[]'),
+  '42501', 'permission denied for function replace_chapter_chunks', 'a member cannot store chunks');
+
+select tests.clear_authentication();
+-- Only chapters 3 and the English one are due; chapter 3 waited longer.
+update public.embed_queue set not_before = now() + interval '1 day';
+update public.embed_queue set not_before = now() - interval '1 second', enqueued_at = now() - interval '1 minute'
+where chapter_id = (select ch3 from fixture);
+update public.embed_queue set not_before = now() - interval '1 second' where chapter_id = (select en_ch from fixture);
+
+select tests.authenticate_as_service_role();
+create temporary table claimed on commit drop as select * from private.claim_embed_batch(1);
+create temporary table claimed_more on commit drop as select * from private.claim_embed_batch(5);
+select results_eq('select chapter_id, attempts, not_before = now() + interval ''5 minutes'' from claimed',
+  format('values (%L::uuid, 1, true)', (select ch3 from fixture)),
+  'a claim takes the chapter waiting longest, counts an attempt and hides it for the lease');
+select results_eq('select chapter_id from claimed_more', array[(select en_ch from fixture)], 'the next claim takes the other due chapter only');
+select is_empty('select * from private.claim_embed_batch(5)', 'claimed chapters are not handed out twice');
+
+select is(private.finish_embedding((select ch3 from fixture), (select revision from claimed)), true, 'finishing removes the entry');
+select is_empty(format('select 1 from public.embed_queue where chapter_id = %L', (select ch3 from fixture)), 'chapter 3 is up to date');
+
+select tests.clear_authentication();
+update public.chapters set plain_text = 'The horses ran again.' where id = (select en_ch from fixture);
+select tests.authenticate_as_service_role();
+select is(private.finish_embedding((select en_ch from fixture), (select revision from claimed_more)), false,
+  'a chapter saved again while it was being embedded stays queued');
+select is(private.fail_embedding((select en_ch from fixture), (select revision from claimed_more), 'boom'), null,
+  'a failure of the old attempt does not touch the newer entry');
+select is(private.fail_embedding((select en_ch from fixture), (select revision from claimed_more) + 1, 'provider down'),
+  now() + interval '30 seconds', 'a failure backs off (30 s after the first)');
+select results_eq(format('select last_error from public.embed_queue where chapter_id = %L', (select en_ch from fixture)),
+  array['provider down'], 'and keeps what happened for the service');
+
+select results_eq(format($$select private.replace_chapter_chunks(%L, 'test-embed', %L)$$, (select ch3 from fixture),
+    jsonb_build_array(
+      jsonb_build_object('ord', 0, 'content', 'Bentinho pensava no seminário e na promessa da mãe.',
+        'content_hash', encode(sha256(convert_to('Bentinho pensava no seminário e na promessa da mãe.', 'UTF8')), 'hex'),
+        'char_start', 0, 'char_end', 51, 'embedding', null),
+      jsonb_build_object('ord', 1, 'content', 'A noite caiu.', 'content_hash', repeat('d', 64),
+        'char_start', 45, 'char_end', 58, 'embedding', to_jsonb(tests.vec(0, 0.6, 0.8)::real[])),
+      jsonb_build_object('ord', 2, 'content', 'Um trecho novo.', 'content_hash', repeat('e', 64),
+        'char_start', 60, 'char_end', 75, 'embedding', null))),
+  $$values ('{"chunks": 3, "embedded": 1, "reused": 1, "missing": 1}'::jsonb)$$,
+  'storing a chapter''s chunks reuses the embedding of an unchanged chunk and takes the new ones');
+select results_eq(format('select ord, embedding = %L, embed_model from public.chunks where chapter_id = %L order by ord',
+    tests.vec(0, 1, 0), (select ch3 from fixture)),
+  $$values (0, true, 'test-embed'::text), (1, false, 'test-embed'), (2, null, null)$$,
+  'the unchanged chunk kept its vector; the new one without a vector waits for one');
+select throws_ok(format($$select private.replace_chapter_chunks(%L, 'test-embed', %L)$$, (select ch3 from fixture),
+    jsonb_build_array(jsonb_build_object('ord', 0, 'content', 'x', 'content_hash', repeat('f', 64), 'char_start', 0, 'char_end', 1,
+      'embedding', jsonb_build_array(1, 0, 0)))),
+  '22000', 'expected 1536 dimensions, not 3', 'an embedding of another size is refused');
 
 -- Rate limiting (service role) --------------------------------------------------------------------------------
 
