@@ -4,7 +4,7 @@
 -- finds only the caller's chunks, in the book's language, by meaning and by words; the rate
 -- limiter counts and answers how long to wait.
 begin;
-select plan(83);
+select plan(84);
 
 select tests.create_user('rt-ana@pgtap.test', '{"display_name": "Ana"}');
 select tests.create_user('rt-bruno@pgtap.test', '{"display_name": "Bruno"}');
@@ -226,6 +226,9 @@ update public.chapters set deleted_at = now() where id = (select ch2 from fixtur
 select set_eq(format('select content from public.search_chunks(%L, %L, null, 8, %L)', (select book_id from fixture), 'cavalos', 'fulltext'),
   array['O cavalo correu pelo campo até a casa de Capitu.', 'Ainda sem vetor: os cavalos esperavam.'],
   'full-text search stems Portuguese (cavalos finds cavalo), leaves out the trashed chapter and includes chunks without a vector');
+select set_eq(format('select content from public.search_chunks(%L, %L, null, 8, %L)', (select book_id from fixture), 'Onde estava o cavalo naquela noite?', 'fulltext'),
+  array['O cavalo correu pelo campo até a casa de Capitu.', 'Ainda sem vetor: os cavalos esperavam.', 'A noite caiu sobre o Engenho Novo em silêncio.'],
+  'a question finds passages holding any of its words, not only all of them');
 select is_empty(format('select 1 from public.search_chunks(%L, %L, null, 8, %L)', (select bruno_book_id from fixture), 'cavalo', 'fulltext'),
   'A''s search in B''s book finds nothing');
 select results_eq(format('select chapter_id, chapter_title, ord, char_start, char_end from public.search_chunks(%L, %L, null, 1, %L)',
@@ -245,8 +248,8 @@ select results_eq(format('select content from public.search_chunks(%L, %L, %L, 8
   'hybrid merges both lists by reciprocal rank fusion: the chunk in both lists first, then the rest by their vector rank');
 select results_eq(format('select content, round(score::numeric, 6) from public.search_chunks(%L, %L, %L, 2, %L)', (select book_id from fixture), 'Capitu olhos', tests.vec(0.8, 0.6, 0), 'hybrid'),
   $$values ('Capitu tinha olhos de cigana oblíqua e dissimulada.'::text, round(1.0 / 61 + 1.0 / 61, 6)),
-           ('O cavalo correu pelo campo até a casa de Capitu.'::text, round(1.0 / 62, 6))$$,
-  'a chunk found by both words and meaning ranks first, scored 1/(60 + rank) from each list');
+           ('O cavalo correu pelo campo até a casa de Capitu.'::text, round(1.0 / 62 + 1.0 / 62, 6))$$,
+  'a chunk found by both words and meaning ranks first, scored 1/(60 + rank) from each list; more of the words rank higher');
 select results_eq(format('select content from public.search_chunks(%L, %L, null)', (select book_id from fixture), 'seminário'),
   array['Bentinho pensava no seminário e na promessa da mãe.'], 'hybrid without an embedding (no provider yet) is full-text');
 select throws_ok(format('select * from public.search_chunks(%L, %L, null, 8, %L)', (select book_id from fixture), 'x', 'fuzzy'),
