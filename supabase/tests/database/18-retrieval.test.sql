@@ -4,7 +4,7 @@
 -- finds only the caller's chunks, in the book's language, by meaning and by words; the rate
 -- limiter counts and answers how long to wait.
 begin;
-select plan(84);
+select plan(87);
 
 select tests.create_user('rt-ana@pgtap.test', '{"display_name": "Ana"}');
 select tests.create_user('rt-bruno@pgtap.test', '{"display_name": "Bruno"}');
@@ -344,6 +344,20 @@ select tests.clear_authentication();
 update private.rate_limits set window_start = now() - interval '61 seconds' where key = 'chat:test';
 select tests.authenticate_as_service_role();
 select is(private.rate_limit_hit('chat:test', interval '1 minute', 3), 0, 'a new window starts counting from zero');
+
+-- Purges ------------------------------------------------------------------------------------------------
+
+select tests.clear_authentication();
+delete from public.books where id = (select book_id from fixture);
+select results_eq(format('select count(*)::int, count(book_id)::int from public.usage_logs where tenant_id = %L', (select tenant_id from fixture)),
+  $$values (2, 0)$$, 'purging a book keeps its usage (the spend happened), without the book');
+select is_empty(format('select 1 from public.chunks where book_id = %L union all select 1 from public.embed_queue where book_id = %L union all select 1 from public.chapter_summaries where book_id = %L',
+    (select book_id from fixture), (select book_id from fixture), (select book_id from fixture)),
+  'and takes its chunks, queue entries and summaries with it');
+delete from public.tenants where id = (select bruno_tenant_id from fixture);
+select is_empty(format('select 1 from public.usage_logs where tenant_id = %L union all select 1 from public.chunks where tenant_id = %L',
+    (select bruno_tenant_id from fixture), (select bruno_tenant_id from fixture)),
+  'deleting a workspace deletes its usage and chunks');
 
 select * from finish();
 rollback;
