@@ -5,7 +5,7 @@
 // holds one of the 8 chunks returned.
 //
 // Without an embedding model on this machine, vectors come from a deterministic lexical
-// embedder (hashed word stems): "vector" here measures the plumbing (HNSW, fusion, RLS), not
+// embedder (tests/helpers/lexical-embedding.ts): "vector" here measures the plumbing (HNSW, fusion, RLS), not
 // a real model's semantics. The figures with a real model come from the same
 // questions once the embed function exists.
 import { readFileSync } from 'node:fs'
@@ -14,40 +14,14 @@ import { randomUUID } from 'node:crypto'
 import postgres from 'postgres'
 import { inject } from 'vitest'
 import { chunkChapter } from '../../app/modules/ai/chunking.ts'
-import { EMBEDDING_DIMENSIONS, toVectorLiteral } from '../../app/modules/ai/embedding.ts'
+import { toVectorLiteral } from '../../app/modules/ai/embedding.ts'
+import { lexicalEmbedding } from '../helpers/lexical-embedding.ts'
 import { toPlainText } from '../../app/modules/manuscript/plain-text.ts'
 import { parseManuscript } from '../../app/modules/import/import.server.ts'
 import { projectRoot } from '../../supabase/local/config.ts'
 
 const booksDir = path.join(projectRoot, '..', 'shared', 'fixtures', 'books')
 const MODEL = 'lexical-hash-test'
-
-const STOP = new Set(
-  ('a o as os um uma de do da dos das em no na nos nas por para com que se e é era foi ao aos à ' +
-    'the a an of to in and or is was were be he she it his her that this with for on at as by had have not you i my me').split(' '),
-)
-
-function stems(text: string): string[] {
-  return text
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase()
-    .match(/\p{L}+/gu)
-    ?.filter((w) => w.length > 2 && !STOP.has(w))
-    .map((w) => w.replace(/(\p{L})\1/gu, '$1').slice(0, 6)) ?? []
-}
-
-// Feature hashing of word stems into the stored dimensions (FNV-1a, signed by a hash bit).
-function lexicalEmbedding(text: string): number[] {
-  const vector = new Array<number>(EMBEDDING_DIMENSIONS).fill(0)
-  for (const stem of stems(text)) {
-    let hash = 0x811c9dc5
-    for (let i = 0; i < stem.length; i++) hash = Math.imul(hash ^ stem.charCodeAt(i), 0x01000193) >>> 0
-    vector[hash % EMBEDDING_DIMENSIONS] += hash & 0x80000000 ? -1 : 1
-  }
-  if (!vector.some((x) => x !== 0)) vector[0] = 1
-  return vector
-}
 
 type Question = { q: string; chapter: number }
 
