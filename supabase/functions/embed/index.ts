@@ -1,0 +1,2 @@
+import { createEmbedHandler, embedDepsFromEnv } from './handler.ts'
+Deno.serve(createEmbedHandler(embedDepsFromEnv()))
