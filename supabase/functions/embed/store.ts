@@ -3,6 +3,7 @@
 // (tests/integration/embed-function.test.ts). Every call is its own short transaction: the
 // provider is never called with a transaction open (the local stack's PGlite is one backend).
 import type { UserClaims } from '../_shared/auth.ts'
+import type postgres from 'postgres'
 import type { Db } from '../_shared/db.ts'
 import { resolveProvider, type PlatformProvider, type ResolvedProvider } from '../_shared/ai-provider.ts'
 
@@ -96,7 +97,7 @@ export function createSqlEmbedStore(db: Db, platform: PlatformProvider): EmbedSt
     async replaceChunks(chapterId, model, chunks, revision) {
       return await db.withServiceRole(async (tx) => {
         const [{ result }] = await tx<{ result: ReplaceResult }[]>`
-          select private.replace_chapter_chunks(${chapterId}::uuid, ${model}, ${JSON.stringify(chunks)}::jsonb) as result`
+          select private.replace_chapter_chunks(${chapterId}::uuid, ${model}, ${tx.json(chunks as unknown as postgres.JSONValue)}) as result`
         if (revision !== null) await tx`select private.finish_embedding(${chapterId}::uuid, ${revision}::integer)`
         return result
       })
