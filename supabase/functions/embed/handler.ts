@@ -24,7 +24,7 @@ import { withCors, type Handler } from '../_shared/cors.ts'
 import { dbFromEnv } from '../_shared/db.ts'
 import { errorResponse, HttpError, jsonResponse } from '../_shared/errors.ts'
 import { serviceRoleCheckFromEnv, type IsServiceRole } from './service-role.ts'
-import { createSqlEmbedStore, type ChapterText, type EmbedStore, type StoredChunk } from './store.ts'
+import { ChunksChangedError, createSqlEmbedStore, type ChapterText, type EmbedStore, type StoredChunk } from './store.ts'
 
 export type EmbedDeps = {
   authenticate: Authenticate
@@ -53,6 +53,9 @@ export type ChapterOutcome = {
   model: string | null
   promptTokens: number
 }
+
+// Provider failures that say nothing about one chapter but about the workspace's provider.
+const WORKSPACE_WIDE = new Set(['no_provider', 'no_model', 'invalid_key', 'model_not_found', 'provider_rate_limited', 'provider_unreachable'])
 
 const LOCALES: Record<string, string> = { 'pt-BR': 'pt-BR', en: 'en' }
 
@@ -112,7 +115,26 @@ export function createEmbedHandler(deps: EmbedDeps): Handler {
     }
   }
 
+  // Once more if another run changed the chunks between reading the known hashes and
+  // writing (the vectors it removed are embedded this time).
   async function embedChapter(chapter: ChapterText, revision: number | null, userId: string | null): Promise<ChapterOutcome> {
+    try {
+      return await embedChapterOnce(chapter, revision, userId)
+    } catch (error) {
+      if (!(error instanceof ChunksChangedError)) throw error
+      log(`embed: chapter ${chapter.chapterId} changed while embedding; trying once more`)
+      try {
+        return await embedChapterOnce(chapter, revision, userId)
+      } catch (again) {
+        if (again instanceof ChunksChangedError) {
+          throw new HttpError(409, 'chunks_changed', 'This chapter changed while it was being embedded. Try again.')
+        }
+        throw again
+      }
+    }
+  }
+
+  async function embedChapterOnce(chapter: ChapterText, revision: number | null, userId: string | null): Promise<ChapterOutcome> {
     const nothing = { chapterId: chapter.chapterId, chunks: 0, embedded: 0, reused: 0, provider: null, model: null, promptTokens: 0 }
     // A trashed chapter keeps its chunks (search hides them, restoring costs nothing).
     if (chapter.trashed) {
@@ -182,8 +204,13 @@ export function createEmbedHandler(deps: EmbedDeps): Handler {
     const claims = await store.claimBatch(batch)
     const done: ChapterOutcome[] = []
     const failed: Array<{ chapterId: string; code: string; message: string }> = []
+    // A workspace whose provider refused (no provider, bad key, rate limit, down) will refuse
+    // its next chapters too: they fail with the same error without another call.
+    const refusedTenants = new Map<string, HttpError>()
     for (const claim of claims) {
       try {
+        const refused = refusedTenants.get(claim.tenantId)
+        if (refused) throw refused
         const chapter = await store.chapter(claim.chapterId)
         if (!chapter) {
           // Purged between the claim and now: its queue entry went with it.
@@ -191,6 +218,7 @@ export function createEmbedHandler(deps: EmbedDeps): Handler {
         }
         done.push(await embedChapter(chapter, claim.revision, null))
       } catch (error) {
+        if (error instanceof HttpError && WORKSPACE_WIDE.has(error.code)) refusedTenants.set(claim.tenantId, error)
         const { code, message } = describe(error)
         failed.push({ chapterId: claim.chapterId, code, message })
         log(`embed: chapter ${claim.chapterId} failed (${code}): ${message}`)

@@ -21,6 +21,14 @@ export type StoredChunk = {
   embedding: number[] | null
 }
 
+/** replace_chapter_chunks could not reuse a vector it was promised; nothing was written. */
+export class ChunksChangedError extends Error {
+  constructor() {
+    super('The chapter\'s chunks changed while it was being embedded')
+    this.name = 'ChunksChangedError'
+  }
+}
+
 export type ReplaceResult = { chunks: number; embedded: number; reused: number; missing: number }
 
 export type UsageRow = {
@@ -41,7 +49,11 @@ export interface EmbedStore {
   claimBatch(limit: number): Promise<QueueClaim[]>
   /** Hashes of the chapter's chunks that already hold an embedding from this model. */
   embeddedHashes(chapterId: string, model: string): Promise<Set<string>>
-  /** Replaces the chapter's chunks and, when a revision is given, finishes its queue entry, in one transaction. */
+  /**
+   * Replaces the chapter's chunks and, when a revision is given, finishes its queue entry, in
+   * one transaction; throws ChunksChangedError (and writes nothing) if a chunk sent without a
+   * vector found none to reuse.
+   */
   replaceChunks(chapterId: string, model: string, chunks: StoredChunk[], revision: number | null): Promise<ReplaceResult>
   finish(chapterId: string, revision: number): Promise<boolean>
   fail(chapterId: string, revision: number, error: string): Promise<void>
@@ -98,6 +110,9 @@ export function createSqlEmbedStore(db: Db, platform: PlatformProvider): EmbedSt
       return await db.withServiceRole(async (tx) => {
         const [{ result }] = await tx<{ result: ReplaceResult }[]>`
           select private.replace_chapter_chunks(${chapterId}::uuid, ${model}, ${tx.json(chunks as unknown as postgres.JSONValue)}) as result`
+        // A vector we counted on was gone (another run replaced the chunks meanwhile): roll
+        // back rather than leave chunks without a vector behind a finished queue entry.
+        if (result.missing > 0) throw new ChunksChangedError()
         if (revision !== null) await tx`select private.finish_embedding(${chapterId}::uuid, ${revision}::integer)`
         return result
       })

@@ -12,7 +12,7 @@ import { createAuthenticator, type UserClaims } from '../_shared/auth.ts'
 import type { Tx } from '../_shared/db.ts'
 import { createEmbedHandler } from '../embed/handler.ts'
 import { createServiceRoleCheck } from '../embed/service-role.ts'
-import type { ChapterText, EmbedStore, QueueClaim, ReplaceResult, StoredChunk, UsageRow } from '../embed/store.ts'
+import { ChunksChangedError, type ChapterText, type EmbedStore, QueueClaim, ReplaceResult, StoredChunk, UsageRow } from '../embed/store.ts'
 import { testSigner, userClaims } from './helpers.ts'
 
 type Tenant = {
@@ -84,10 +84,12 @@ function memoryStore(platform: PlatformProvider = {}) {
         const embedding = c.embedding ?? kept.get(c.content_hash) ?? null
         return { ...c, embedding, model: embedding ? model : null }
       })
-      chunks.set(chapterId, rows)
-      if (revision !== null && queue.get(chapterId)?.revision === revision) queue.delete(chapterId)
       const embedded = incoming.filter((c) => c.embedding).length
       const withVector = rows.filter((r) => r.embedding).length
+      // As the SQL store: a vector that was counted on but is gone rolls everything back.
+      if (withVector < rows.length) return Promise.reject(new ChunksChangedError())
+      chunks.set(chapterId, rows)
+      if (revision !== null && queue.get(chapterId)?.revision === revision) queue.delete(chapterId)
       const result: ReplaceResult = { chunks: rows.length, embedded, reused: withVector - embedded, missing: rows.length - withVector }
       return Promise.resolve(result)
     },
@@ -462,6 +464,51 @@ Deno.test('a trashed chapter finishes its queue entry without calling the provid
     assert.equal(t.fake.calls.length, 0)
     assert.deepEqual(t.db.chunks.get(empty), [])
     assert.equal(t.db.usage.length, 0)
+  } finally {
+    await t.close()
+  }
+})
+
+Deno.test('a drain stops calling a workspace\'s provider once it refused the key; each chapter still fails on its own', async () => {
+  const t = await setup()
+  try {
+    const tenant = t.db.addWorkspace(t.ownProvider({ key: 'sk-wrong-000000000000000000' }), [])
+    const chapters = [t.db.saveChapter(tenant, paragraph(1)), t.db.saveChapter(tenant, paragraph(2)), t.db.saveChapter(tenant, paragraph(3))]
+    const report = await (await t.post({ drain: true }, t.serviceToken)).json()
+    assert.deepEqual(report.failed.map((f: { chapterId: string; code: string }) => [f.chapterId, f.code]), chapters.map((id) => [id, 'invalid_key']))
+    assert.equal(t.fake.calls.length, 1)
+    for (const id of chapters) assert.match(t.db.queue.get(id)!.lastError!, /^invalid_key: /)
+  } finally {
+    await t.close()
+  }
+})
+
+Deno.test('when the chunks change between reading and writing, nothing half-written stays: the chapter is embedded again', async () => {
+  const t = await setup()
+  try {
+    const tenant = t.db.addWorkspace(t.ownProvider(), [t.writer.sub])
+    const chapterId = t.db.saveChapter(tenant, CHAPTER)
+    assert.equal((await t.post({ chapterId })).status, 200)
+    // Another run wipes the vectors right after this one read which hashes it could reuse.
+    const embeddedHashes = t.db.store.embeddedHashes
+    let raced = false
+    t.db.store.embeddedHashes = async (id, model) => {
+      const known = await embeddedHashes(id, model)
+      if (!raced) {
+        raced = true
+        t.db.chunks.set(id, t.db.chunks.get(id)!.map((c) => ({ ...c, embedding: null, model: null })))
+      }
+      return known
+    }
+    t.db.saveChapter(tenant, CHAPTER.replace(paragraph(30), 'Uma linha nova no fim.'), chapterId)
+    const response = await t.post({ chapterId })
+    assert.equal(response.status, 200)
+    const body = await response.json()
+    assert.equal(body.embedded, body.chunks)
+    assert.ok(t.db.chunks.get(chapterId)!.every((c) => c.embedding !== null))
+    assert.equal(t.fake.calls.length, 3)
+    assert.equal(t.fake.calls[2].input!.length, body.chunks)
+    assert.ok(t.logs.some((line) => line.includes('trying once more')))
   } finally {
     await t.close()
   }
