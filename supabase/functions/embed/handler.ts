@@ -55,7 +55,7 @@ export type ChapterOutcome = {
 }
 
 // Provider failures that say nothing about one chapter but about the workspace's provider.
-const WORKSPACE_WIDE = new Set(['no_provider', 'no_model', 'invalid_key', 'model_not_found', 'provider_rate_limited', 'provider_unreachable'])
+const WORKSPACE_WIDE = new Set(['no_provider', 'no_model', 'invalid_key', 'model_not_found', 'provider_rate_limited', 'provider_unreachable', 'embedding_dimensions'])
 
 const LOCALES: Record<string, string> = { 'pt-BR': 'pt-BR', en: 'en' }
 
@@ -70,49 +70,44 @@ export function createEmbedHandler(deps: EmbedDeps): Handler {
   const log = deps.log ?? ((line: string) => console.log(line))
   const client = deps.client ?? ((provider: ResolvedProvider) => createProviderClient(provider))
 
-  // Embeds the chunks the model has no vector for yet; answers them and the tokens spent.
-  async function embedMissing(provider: ResolvedProvider, texts: string[]): Promise<{ vectors: number[][]; tokens: number }> {
+  // Embeds the chunks the model has no vector for yet, in order. `spent` counts the tokens
+  // the provider charged as they are charged, so a failure halfway still reports them.
+  async function embedMissing(provider: ResolvedProvider, texts: string[], spent: { tokens: number }): Promise<number[][]> {
     const openai = client(provider)
     const vectors: number[][] = []
-    let tokens = 0
-    try {
-      for (let from = 0; from < texts.length; from += INPUTS_PER_REQUEST) {
-        const input = texts.slice(from, from + INPUTS_PER_REQUEST)
-        let response: OpenAI.CreateEmbeddingResponse
+    for (let from = 0; from < texts.length; from += INPUTS_PER_REQUEST) {
+      const input = texts.slice(from, from + INPUTS_PER_REQUEST)
+      let response: OpenAI.CreateEmbeddingResponse
+      try {
+        response = await openai.embeddings.create({
+          model: provider.model,
+          input,
+          ...(acceptsDimensions(provider.model) ? { dimensions: EMBEDDING_DIMENSIONS } : {}),
+        })
+      } catch (error) {
+        throw toProviderError(error, provider.model)
+      }
+      spent.tokens += response.usage?.prompt_tokens ?? 0
+      const data = [...response.data].sort((a, b) => a.index - b.index)
+      if (data.length !== input.length) {
+        throw new ProviderError(502, 'provider_error', `The AI provider answered ${data.length} embeddings for ${input.length} passages.`)
+      }
+      for (const item of data) {
         try {
-          response = await openai.embeddings.create({
-            model: provider.model,
-            input,
-            ...(acceptsDimensions(provider.model) ? { dimensions: EMBEDDING_DIMENSIONS } : {}),
-          })
+          vectors.push(toStoredEmbedding(Array.from(item.embedding)))
         } catch (error) {
-          throw toProviderError(error, provider.model)
-        }
-        tokens += response.usage?.prompt_tokens ?? 0
-        const data = [...response.data].sort((a, b) => a.index - b.index)
-        if (data.length !== input.length) {
-          throw new ProviderError(502, 'provider_error', `The AI provider answered ${data.length} embeddings for ${input.length} passages.`)
-        }
-        for (const item of data) {
-          try {
-            vectors.push(toStoredEmbedding(Array.from(item.embedding)))
-          } catch (error) {
-            if (error instanceof EmbeddingSizeError) {
-              throw new ProviderError(
-                502,
-                'embedding_dimensions',
-                `The embedding model "${provider.model}" returns ${error.dimensions} dimensions; FlowStory stores at most ${EMBEDDING_DIMENSIONS}. Pick another embedding model in Settings → AI providers.`,
-              )
-            }
-            throw new ProviderError(502, 'provider_error', `The embedding model "${provider.model}" returned an invalid vector.`)
+          if (error instanceof EmbeddingSizeError) {
+            throw new ProviderError(
+              502,
+              'embedding_dimensions',
+              `The embedding model "${provider.model}" returns ${error.dimensions} dimensions; FlowStory stores at most ${EMBEDDING_DIMENSIONS}. Pick another embedding model in Settings → AI providers.`,
+            )
           }
+          throw new ProviderError(502, 'provider_error', `The embedding model "${provider.model}" returned an invalid vector.`)
         }
       }
-      return { vectors, tokens }
-    } catch (error) {
-      // What was spent before the failure is still spent.
-      throw Object.assign(error as Error, { tokensSpent: tokens })
     }
+    return vectors
   }
 
   // Once more if another run changed the chunks between reading the known hashes and
@@ -148,16 +143,14 @@ export function createEmbedHandler(deps: EmbedDeps): Handler {
     const contentOf = new Map(chunks.map((c) => [c.contentHash, c.content]))
 
     let vectors: number[][] = []
-    let tokens = 0
+    const spent = { tokens: 0 }
     if (toEmbed.length > 0) {
       try {
-        ;({ vectors, tokens } = await embedMissing(provider, toEmbed.map((hash) => contentOf.get(hash)!)))
-      } catch (error) {
-        const spent = (error as { tokensSpent?: number }).tokensSpent ?? 0
-        if (spent > 0) await logUsage(chapter, userId, provider, spent)
-        throw error
+        vectors = await embedMissing(provider, toEmbed.map((hash) => contentOf.get(hash)!), spent)
+      } finally {
+        // Logged before anything else can fail: what the provider charged is spent.
+        if (spent.tokens > 0) await logUsage(chapter, userId, provider, spent.tokens)
       }
-      await logUsage(chapter, userId, provider, tokens)
     }
     const vectorOf = new Map(toEmbed.map((hash, i) => [hash, vectors[i]]))
     const stored: StoredChunk[] = chunks.map((c) => ({
@@ -176,7 +169,7 @@ export function createEmbedHandler(deps: EmbedDeps): Handler {
       reused: result.reused,
       provider: provider.source,
       model: provider.model,
-      promptTokens: tokens,
+      promptTokens: spent.tokens,
     }
   }
 
