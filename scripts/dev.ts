@@ -38,6 +38,29 @@ if (stack) {
   setInterval(purge, PURGE_EVERY_MS).unref()
 }
 
+// The book memory: chapters saved since the last pass are embedded by the `embed` Edge
+// Function (decision 017), as production's scheduled job does. Quiet unless it did something.
+const DRAIN_EVERY_MS = 30 * 1000
+async function drainEmbeddings() {
+  if (!stack) return
+  try {
+    const response = await fetch(`${stack.env.API_URL}/functions/v1/embed`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${stack.env.SERVICE_ROLE_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ drain: true }),
+    })
+    const body = (await response.json().catch(() => null)) as { claimed?: number; done?: unknown[]; failed?: { code: string }[] } | null
+    if (!response.ok) console.log(`Embedding queue: the embed function answered ${response.status}.`)
+    else if (body?.claimed) {
+      const reasons = [...new Set((body.failed ?? []).map((failure) => failure.code))].join(', ')
+      console.log(`Embedding queue: ${body.done?.length ?? 0} chapters embedded, ${body.failed?.length ?? 0} to retry later${reasons ? ` (${reasons})` : ''}.`)
+    }
+  } catch (error) {
+    console.log(`Embedding queue: could not reach the embed function (${(error as Error).message}).`)
+  }
+}
+if (stack) setInterval(() => void drainEmbeddings(), DRAIN_EVERY_MS).unref()
+
 let stopping = false
 async function shutdown(code: number) {
   if (stopping) return
