@@ -102,7 +102,9 @@ async function testConnection(supabase: SupabaseClient, workspaceId: string, hea
       const response = error.context as Response
       status = response.status >= 400 && response.status < 600 ? response.status : 502
       code = await response.json().then((body: { code?: unknown }) => (typeof body?.code === 'string' ? body.code : null), () => null)
-      if (status === 404) throw new Response('Not found', { status: 404, headers })
+      // The app checked the role already; a 404 here is a function that is not deployed (or a
+      // race with a membership change), which the writer can only retry.
+      if (status === 404) status = 503
       if (status === 403) return refused(403, 'workspace.error.forbidden', headers)
     } else {
       // Only our own words in the log: the error's text is not ours to trust.
