@@ -366,7 +366,6 @@ export const ptBR = {
   'ai.providers.saved': 'Provedor salvo.',
   'ai.providers.keySaved': 'Provedor salvo. Chave guardada: •••• {last4}.',
   'ai.providers.testConnection': 'Testar conexão',
-  'ai.providers.testConnection.soon': 'Em breve: o teste de conexão vai listar os modelos que a chave pode usar.',
   'ai.providers.delete.ask': 'Remover o provedor…',
   'ai.providers.delete.body': 'O provedor e a chave guardada são apagados. As ações de IA deste espaço param até que outro seja adicionado.',
   'ai.providers.delete.confirm': 'Sim, remover o provedor e apagar a chave',
@@ -393,6 +392,22 @@ export const ptBR = {
   'ai.providers.error.keyMin': 'A chave precisa ter pelo menos 8 caracteres. Confira se colou a chave inteira.',
   'ai.providers.error.noProvider': 'Este espaço ainda não tem provedor de IA.',
   'ai.providers.error.keyStore': 'Não foi possível guardar a chave agora. Nada foi alterado nela; tente de novo.',
+  // ai test connection
+  'ai.test.testing': 'Testando…',
+  'ai.test.hint': 'O teste usa o provedor e a chave já salvos: salve as mudanças antes de testar.',
+  'ai.test.ok': 'Conexão funcionando. A chave pode usar {count} modelos.',
+  'ai.test.empty': 'Conexão funcionando, mas o provedor não listou nenhum modelo para esta chave.',
+  'ai.test.models': 'Modelos disponíveis',
+  'ai.test.chatMissing': 'O modelo de conversa “{model}” não está na lista. Escolha um da lista no campo “Modelo de conversa” e salve.',
+  'ai.test.embedMissing': 'O modelo de embeddings “{model}” não está na lista. Escolha um da lista no campo “Modelo de embeddings” e salve.',
+  'ai.test.pickHint': 'Os campos de modelo agora sugerem os modelos da lista.',
+  'ai.test.error.invalid_key': 'O provedor recusou a chave. Confira se ela está certa e ativa, ou cole uma nova e salve.',
+  'ai.test.error.provider_unreachable': 'Não foi possível falar com o provedor. Confira o endereço (URL base) ou tente de novo daqui a pouco.',
+  'ai.test.error.provider_rate_limited': 'O provedor está recebendo pedidos demais desta chave. Espere um pouco e teste de novo.',
+  'ai.test.error.bad_base_url': 'Esse endereço não responde como uma API compatível com a OpenAI (não há lista de modelos). Confira a URL base — geralmente termina em /v1.',
+  'ai.test.error.no_provider': 'Salve um provedor com uma chave antes de testar a conexão.',
+  'ai.test.error.provider_error': 'O provedor respondeu com um erro. Tente de novo mais tarde.',
+  'ai.test.error.unavailable': 'Não foi possível testar a conexão agora. Tente de novo daqui a pouco.',
 } as const
 
 export type MessageKey = keyof typeof ptBR

@@ -2,9 +2,13 @@
 // provider, its write-only key (only "•••• 1234" ever comes back), delete with confirmation,
 // and the change log. Writers see whether AI is available and why they cannot change it.
 // The key passes through this action once and goes straight to Vault; it is never put in a
-// response, not even when the form is refused. See docs/decisions/015-ai-providers.md.
+// response, not even when the form is refused. "Test connection" (intent=test) asks the
+// ai-models Edge Function, as the signed-in user, for the models of the SAVED provider: the
+// key is only decrypted there, the app server never calls the provider (decision 013).
+// See docs/decisions/015-ai-providers.md.
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { json } from '@remix-run/node'
+import { FunctionsHttpError, type SupabaseClient } from '@supabase/supabase-js'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useState } from 'react'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
@@ -34,7 +38,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return json({ settings }, { headers })
 }
 
+type TestResult = { models: string[]; chatModelFound: boolean; embedModelFound: boolean }
+
 type ActionResult =
+  | { status: 'tested'; test: TestResult; keyLast4: null; error: null; fieldErrors: null; values: null }
   | { status: 'saved'; keyLast4: string | null; error: null; fieldErrors: null; values: null }
   | { status: 'deleted'; keyLast4: null; error: null; fieldErrors: null; values: null }
   | { status: 'invalid'; keyLast4: null; error: MessageKey | null; fieldErrors: FieldErrors | null; values: Record<string, string> | null }
@@ -44,13 +51,16 @@ function refused(status: number, error: MessageKey, headers: Headers, fieldError
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const { claims, headers } = await requireUser(request)
+  const auth = await requireUser(request)
+  const { claims, headers } = auth
   const workspaceId = WorkspaceIdSchema.safeParse(params.workspaceId)
   if (!workspaceId.success) throw new Response('Not found', { status: 404, headers })
   const formData = await readFormData(request)
   const workspace = await withUser(claims, (tx) => getWorkspace({ tx, workspaceId: workspaceId.data }))
   if (!workspace) throw new Response('Not found', { status: 404, headers })
   if (!canManageWorkspace(workspace.role)) return refused(403, 'workspace.error.forbidden', headers)
+
+  if (formData.get('intent') === 'test') return testConnection(auth.supabase, workspace.id, headers)
 
   try {
     if (formData.get('intent') === 'delete') {
@@ -73,6 +83,39 @@ export async function action({ request, params }: ActionFunctionArgs) {
   }
 }
 
+// The codes the ai-models function answers with, each with a sentence in the writer's language.
+const TEST_ERRORS: Record<string, MessageKey> = {
+  invalid_key: 'ai.test.error.invalid_key',
+  provider_unreachable: 'ai.test.error.provider_unreachable',
+  provider_rate_limited: 'ai.test.error.provider_rate_limited',
+  bad_base_url: 'ai.test.error.bad_base_url',
+  no_provider: 'ai.test.error.no_provider',
+  provider_error: 'ai.test.error.provider_error',
+}
+
+async function testConnection(supabase: SupabaseClient, workspaceId: string, headers: Headers) {
+  const { data, error } = await supabase.functions.invoke<TestResult>('ai-models', { body: { workspaceId } })
+  if (error || !data) {
+    let code: string | null = null
+    let status = 502
+    if (error instanceof FunctionsHttpError) {
+      const response = error.context as Response
+      status = response.status >= 400 && response.status < 600 ? response.status : 502
+      code = await response.json().then((body: { code?: unknown }) => (typeof body?.code === 'string' ? body.code : null), () => null)
+      // The app checked the role already; a 404 here is a function that is not deployed (or a
+      // race with a membership change), which the writer can only retry.
+      if (status === 404) status = 503
+      if (status === 403) return refused(403, 'workspace.error.forbidden', headers)
+    } else {
+      // Only our own words in the log: the error's text is not ours to trust.
+      console.error('ai-models could not be called:', error?.name ?? 'no data')
+    }
+    return refused(status, (code && TEST_ERRORS[code]) || 'ai.test.error.unavailable', headers)
+  }
+  const test: TestResult = { models: data.models, chatModelFound: data.chatModelFound, embedModelFound: data.embedModelFound }
+  return json<ActionResult>({ status: 'tested', test, keyLast4: null, error: null, fieldErrors: null, values: null }, { headers })
+}
+
 export default function AiProviderSettings() {
   const t = useT()
   const { settings } = useLoaderData<typeof loader>()
@@ -93,6 +136,7 @@ export default function AiProviderSettings() {
         <Notice tone="success">{result.keyLast4 ? t('ai.providers.keySaved', { last4: result.keyLast4 }) : t('ai.providers.saved')}</Notice>
       ) : null}
       {result?.status === 'deleted' ? <Notice tone="success">{t('ai.providers.deleted')}</Notice> : null}
+      {result?.status === 'tested' ? <TestOutcome test={result.test} settings={settings} /> : null}
       {result?.status === 'invalid' && result.error ? <Notice tone="error">{t(result.error)}</Notice> : null}
       <StatusNotice settings={settings} t={t} />
       {settings.canManage ? <ManageProvider settings={settings} result={result} busy={busy} /> : <Notice>{t('ai.providers.onlyAdmins')}</Notice>}
@@ -120,6 +164,9 @@ function ManageProvider({ settings, result, busy }: { settings: AiSettings; resu
   const values = result?.status === 'invalid' ? result.values : null
   const [kind, setKind] = useState<ProviderKind>((values?.kind as ProviderKind | undefined) ?? provider?.kind ?? 'openai')
   const fieldError = (name: string) => (errors?.[name] ? t(errors[name]) : undefined)
+  const testing = useNavigation().formData?.get('intent') === 'test'
+  // After a successful test the model fields suggest the models the key can use.
+  const models = result?.status === 'tested' ? result.test.models : null
   return (
     <>
       <Form method="post" noValidate className="grid gap-4 rounded-2xl bg-white p-6 shadow-sm ring-1 ring-slate-200 sm:grid-cols-2" key={provider?.updatedAt ?? 'new'}>
@@ -149,6 +196,8 @@ function ManageProvider({ settings, result, busy }: { settings: AiSettings; resu
           defaultValue={values?.chatModel ?? provider?.chatModel ?? ''}
           placeholder="gpt-4o-mini"
           maxLength={MODEL_MAX}
+          list={models ? MODELS_LIST_ID : undefined}
+          autoComplete="off"
           error={fieldError('chatModel')}
           required
         />
@@ -158,6 +207,8 @@ function ManageProvider({ settings, result, busy }: { settings: AiSettings; resu
           defaultValue={values?.embedModel ?? provider?.embedModel ?? ''}
           placeholder="text-embedding-3-small"
           maxLength={MODEL_MAX}
+          list={models ? MODELS_LIST_ID : undefined}
+          autoComplete="off"
           error={fieldError('embedModel')}
           required
         />
@@ -183,13 +234,30 @@ function ManageProvider({ settings, result, busy }: { settings: AiSettings; resu
           <Button type="submit" disabled={busy}>
             {t('ai.providers.save')}
           </Button>
-          {/* TEST CONNECTION — placeholder. It will call an Edge Function (decision 013: the
-              key is only decrypted there); the app server must never call the provider. */}
-          <button type="button" disabled title={t('ai.providers.testConnection.soon')} className="rounded-lg px-4 py-2.5 text-sm font-semibold text-slate-400 ring-1 ring-inset ring-slate-200">
-            {t('ai.providers.testConnection')}
-          </button>
-          <span className="text-xs text-slate-500">{t('ai.providers.testConnection.soon')}</span>
+          {/* Tests the SAVED provider through the ai-models Edge Function (decision 013: the
+              key is only decrypted there); the app server never calls the provider. */}
+          {provider?.keyLast4 ? (
+            <>
+              <button
+                type="submit"
+                name="intent"
+                value="test"
+                disabled={busy}
+                className="rounded-lg px-4 py-2.5 text-sm font-semibold text-indigo-brand ring-1 ring-inset ring-slate-300 hover:bg-slate-50 disabled:opacity-60"
+              >
+                {testing ? t('ai.test.testing') : t('ai.providers.testConnection')}
+              </button>
+              <span className="text-xs text-slate-500">{t('ai.test.hint')}</span>
+            </>
+          ) : null}
         </div>
+        {models ? (
+          <datalist id={MODELS_LIST_ID}>
+            {models.map((id) => (
+              <option key={id} value={id} />
+            ))}
+          </datalist>
+        ) : null}
       </Form>
 
       {provider ? (
@@ -211,6 +279,46 @@ function ManageProvider({ settings, result, busy }: { settings: AiSettings; resu
 
       <AuditLog entries={settings.audit} />
     </>
+  )
+}
+
+const MODELS_LIST_ID = 'ai-provider-models'
+
+function TestOutcome({ test, settings }: { test: TestResult; settings: AiSettings }) {
+  const t = useT()
+  const chatModel = settings.provider?.chatModel
+  const embedModel = settings.provider?.embedModel
+  const missing: string[] = []
+  if (chatModel && !test.chatModelFound) missing.push(t('ai.test.chatMissing', { model: chatModel }))
+  if (embedModel && !test.embedModelFound) missing.push(t('ai.test.embedMissing', { model: embedModel }))
+  return (
+    <div className="space-y-3" data-testid="test-connection">
+      <Notice tone="success">{test.models.length ? t('ai.test.ok', { count: String(test.models.length) }) : t('ai.test.empty')}</Notice>
+      {missing.length ? (
+        <Notice tone="info">
+          {missing.map((line) => (
+            <span key={line} className="block">
+              {line}
+            </span>
+          ))}
+          <span className="mt-1 block text-slate-600">{t('ai.test.pickHint')}</span>
+        </Notice>
+      ) : null}
+      {test.models.length ? (
+        <details className="rounded-2xl bg-white p-4 text-sm shadow-sm ring-1 ring-slate-200" open={test.models.length <= 30}>
+          <summary className="cursor-pointer font-medium text-indigo-brand">
+            {t('ai.test.models')} ({test.models.length})
+          </summary>
+          <ul className="mt-2 flex max-h-64 flex-wrap gap-2 overflow-y-auto">
+            {test.models.map((id) => (
+              <li key={id} className={`rounded-md px-2 py-1 font-mono text-xs ring-1 ring-inset ${id === chatModel || id === embedModel ? 'bg-emerald-50 text-emerald-900 ring-emerald-200' : 'bg-slate-50 text-slate-700 ring-slate-200'}`}>
+                {id}
+              </li>
+            ))}
+          </ul>
+        </details>
+      ) : null}
+    </div>
   )
 }
 

@@ -1,0 +1,2 @@
+import { aiModelsDepsFromEnv, createAiModelsHandler } from './handler.ts'
+Deno.serve(createAiModelsHandler(aiModelsDepsFromEnv()))
