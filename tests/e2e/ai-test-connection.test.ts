@@ -61,7 +61,7 @@ describe('Test connection in the browser', () => {
     const wrong = `sk-wrong-${randomUUID()}`
     await page.locator('input[name=apiKey]').fill(wrong)
     await page.getByRole('button', { name: 'Salvar provedor' }).click()
-    await page.getByText('Chave guardada: •••• ' + wrong.slice(-4)).waitFor()
+    await page.getByText('Chave guardada: •••• ' + wrong.slice(-4), { exact: true }).waitFor()
     await page.getByRole('button', { name: 'Testar conexão' }).click()
     await page.getByText('O provedor recusou a chave.', { exact: false }).waitFor()
 
