@@ -10,11 +10,9 @@
 // Figures go to bench-results/retrieval.json.
 import fs from 'node:fs/promises'
 import { readFileSync } from 'node:fs'
-import { registerHooks } from 'node:module'
 import os from 'node:os'
 import path from 'node:path'
 import { randomUUID } from 'node:crypto'
-import { pathToFileURL } from 'node:url'
 import postgres from 'postgres'
 import { chunkChapter, estimateTokens } from '../app/modules/ai/chunking.ts'
 import { toVectorLiteral } from '../app/modules/ai/embedding.ts'
@@ -23,11 +21,9 @@ import { startStack } from '../supabase/local/start.ts'
 import { lexicalEmbedding } from '../tests/helpers/lexical-embedding.ts'
 import { freePort } from '../tests/setup/test-stack.ts'
 import { ms, percentile } from './stats.ts'
+// The app's modules import each other as `~/…`: registered here, then imported dynamically.
+import '../scripts/lib/app-alias.ts'
 
-const appDir = pathToFileURL(path.join(projectRoot, 'app') + path.sep).href
-registerHooks({
-  resolve: (specifier, context, next) => next(specifier.startsWith('~/') ? new URL(specifier.slice(2), appDir).href : specifier, context),
-})
 const { parseManuscript } = await import('../app/modules/import/import.server.ts')
 const { toPlainText, countWords } = await import('../app/modules/manuscript/plain-text.ts')
 

@@ -7,10 +7,8 @@
 //   - the JavaScript the chapter page ships, gzip (≤ 300 KB).
 // Figures go to bench-results/writing.json.
 import fs from 'node:fs/promises'
-import { registerHooks } from 'node:module'
 import os from 'node:os'
 import path from 'node:path'
-import { pathToFileURL } from 'node:url'
 import { gzipSync } from 'node:zlib'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { projectRoot, stackConfigFromEnv } from '../supabase/local/config.ts'
@@ -20,13 +18,9 @@ import { buildApp, startAppServer, type AppServer } from '../tests/setup/app-ser
 import { CHROMIUM_ARGS, ensureChromium } from '../tests/setup/chromium.ts'
 import { freePort } from '../tests/setup/test-stack.ts'
 import { ms, percentile } from './stats.ts'
+// The app's modules import each other as `~/…`: registered here, then imported dynamically.
+import '../scripts/lib/app-alias.ts'
 
-// The app's modules import each other as `~/…` (Remix and Vitest resolve it); plain Node needs
-// the same mapping, so app modules are imported dynamically once this hook is in place.
-const appDir = pathToFileURL(path.join(projectRoot, 'app') + path.sep).href
-registerHooks({
-  resolve: (specifier, context, next) => next(specifier.startsWith('~/') ? new URL(specifier.slice(2), appDir).href : specifier, context),
-})
 const { withUser, closeDb } = await import('../app/utils/db.server.ts')
 const { createChapter } = await import('../app/modules/chapters/chapters.server.ts')
 const { toDocx } = await import('../app/modules/export/docx.server.ts')

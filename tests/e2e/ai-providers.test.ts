@@ -9,6 +9,7 @@ import { createConfirmedUser } from '../helpers/app-requests.ts'
 import { startAppServer, type AppServer } from '../setup/app-server.ts'
 import { CHROMIUM_ARGS } from '../setup/chromium.ts'
 import { freePort } from '../setup/test-stack.ts'
+import { signInThroughPage } from '../helpers/browser.ts'
 
 const { appEnv, chromium: executablePath, apiUrl, serviceRoleKey, dbUrl } = inject('e2e')
 let browser: Browser
@@ -38,11 +39,7 @@ async function signIn(user: { email: string; password: string }): Promise<{ page
       // redirects have no body
     }
   })
-  await page.goto(`${app.url}/login`)
-  await page.getByLabel('E-mail').first().fill(user.email)
-  await page.getByLabel('Senha').fill(user.password)
-  await page.getByRole('button', { name: 'Entrar', exact: true }).click()
-  await page.waitForURL(/\/w\//)
+  await signInThroughPage(page, app.url, user)
   return { page, bodies }
 }
 

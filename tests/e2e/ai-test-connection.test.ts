@@ -8,6 +8,7 @@ import { inject } from 'vitest'
 import { startFakeOpenAI, type RunningFakeOpenAI } from '../fakes/fake-openai.server.ts'
 import { createConfirmedUser } from '../helpers/app-requests.ts'
 import { CHROMIUM_ARGS } from '../setup/chromium.ts'
+import { signInThroughPage } from '../helpers/browser.ts'
 
 const { appUrl, chromium: executablePath, apiUrl, serviceRoleKey, dbUrl } = inject('e2e')
 const canary = `sk-canary-${randomUUID()}`
@@ -38,11 +39,7 @@ describe('Test connection in the browser', () => {
         // redirects have no body
       }
     })
-    await page.goto(`${appUrl}/login`)
-    await page.getByLabel('E-mail').first().fill(owner.email)
-    await page.getByLabel('Senha').fill(owner.password)
-    await page.getByRole('button', { name: 'Entrar', exact: true }).click()
-    await page.waitForURL(/\/w\//)
+    await signInThroughPage(page, appUrl, owner)
 
     await page.goto(`${appUrl}/w/${workspace.id}/settings/ai`)
     await page.locator('select[name=kind]').selectOption('openai_compatible')

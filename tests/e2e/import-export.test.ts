@@ -13,6 +13,7 @@ import { projectRoot } from '../../supabase/local/config.ts'
 import { createConfirmedUser } from '../helpers/app-requests.ts'
 import { CHROMIUM_ARGS } from '../setup/chromium.ts'
 import { ensureDebianTool } from '../setup/debian-tools.ts'
+import { signInThroughPage } from '../helpers/browser.ts'
 
 const run = promisify(execFile)
 const { appUrl, chromium: executablePath, apiUrl, serviceRoleKey } = inject('e2e')
@@ -54,11 +55,7 @@ describe('a writer imports a novel and exports it', () => {
     const user = await createConfirmedUser({ SUPABASE_URL: apiUrl, SUPABASE_SERVICE_ROLE_KEY: serviceRoleKey }, 'Jane Austen')
     const context = await browser.newContext({ locale: 'en', viewport: { width: 1280, height: 900 }, acceptDownloads: true })
     const page = await context.newPage()
-    await page.goto(`${appUrl}/login`)
-    await page.getByLabel('Email').first().fill(user.email)
-    await page.getByLabel('Password').fill(user.password)
-    await page.getByRole('button', { name: 'Sign in', exact: true }).click()
-    await page.waitForURL(/\/w\//)
+    await signInThroughPage(page, appUrl, user, 'en')
 
     await page.getByRole('link', { name: 'Import a manuscript' }).click()
     await page.getByLabel(/^File/).setInputFiles(fixture)

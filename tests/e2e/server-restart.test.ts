@@ -9,6 +9,7 @@ import { createConfirmedUser } from '../helpers/app-requests.ts'
 import { startAppServer, type AppServer } from '../setup/app-server.ts'
 import { CHROMIUM_ARGS } from '../setup/chromium.ts'
 import { freePort } from '../setup/test-stack.ts'
+import { signInThroughPage } from '../helpers/browser.ts'
 
 const { appEnv, chromium: executablePath, apiUrl, serviceRoleKey, dbUrl } = inject('e2e')
 let browser: Browser
@@ -43,11 +44,7 @@ describe('a writer whose app server crashes mid-sentence', () => {
     const user = await createConfirmedUser({ SUPABASE_URL: apiUrl, SUPABASE_SERVICE_ROLE_KEY: serviceRoleKey }, 'Bento')
     const context = await browser.newContext({ locale: 'pt-BR', viewport: { width: 1280, height: 900 } })
     const page = await context.newPage()
-    await page.goto(`${app.url}/login`)
-    await page.getByLabel('E-mail').first().fill(user.email)
-    await page.getByLabel('Senha').fill(user.password)
-    await page.getByRole('button', { name: 'Entrar', exact: true }).click()
-    await page.waitForURL(/\/w\//)
+    await signInThroughPage(page, app.url, user)
     await page.getByLabel('Título').fill('Dom Casmurro')
     await page.getByRole('button', { name: 'Criar livro' }).click()
     await page.waitForURL(/\/c\//)

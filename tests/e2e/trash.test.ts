@@ -4,6 +4,7 @@ import { chromium, type Browser, type Page } from 'playwright-core'
 import { inject } from 'vitest'
 import { createConfirmedUser } from '../helpers/app-requests.ts'
 import { CHROMIUM_ARGS } from '../setup/chromium.ts'
+import { signInThroughPage } from '../helpers/browser.ts'
 
 const { appUrl, chromium: executablePath, apiUrl, serviceRoleKey } = inject('e2e')
 let browser: Browser
@@ -23,11 +24,7 @@ describe('the trash', () => {
     const user = await createConfirmedUser({ SUPABASE_URL: apiUrl, SUPABASE_SERVICE_ROLE_KEY: serviceRoleKey }, 'Lygia')
     const context = await browser.newContext({ locale: 'pt-BR', viewport: { width: 1280, height: 900 } })
     const page = await context.newPage()
-    await page.goto(`${appUrl}/login`)
-    await page.getByLabel('E-mail').first().fill(user.email)
-    await page.getByLabel('Senha').fill(user.password)
-    await page.getByRole('button', { name: 'Entrar', exact: true }).click()
-    await page.waitForURL(/\/w\//)
+    await signInThroughPage(page, appUrl, user)
     const home = page.url()
 
     await page.getByLabel('Título').fill('Ciranda de Pedra')

@@ -7,6 +7,7 @@ import { chromium, type Browser, type Page } from 'playwright-core'
 import { inject } from 'vitest'
 import { createConfirmedUser } from '../helpers/app-requests.ts'
 import { CHROMIUM_ARGS } from '../setup/chromium.ts'
+import { signInThroughPage } from '../helpers/browser.ts'
 
 const { appUrl, chromium: executablePath, apiUrl, serviceRoleKey, dbUrl } = inject('e2e')
 let browser: Browser
@@ -49,11 +50,7 @@ async function conflictInTwoTabs() {
   const user = await createConfirmedUser({ SUPABASE_URL: apiUrl, SUPABASE_SERVICE_ROLE_KEY: serviceRoleKey }, 'Helena')
   const context = await browser.newContext({ locale: 'pt-BR', viewport: { width: 1280, height: 900 } })
   const tabA = await context.newPage()
-  await tabA.goto(`${appUrl}/login`)
-  await tabA.getByLabel('E-mail').first().fill(user.email)
-  await tabA.getByLabel('Senha').fill(user.password)
-  await tabA.getByRole('button', { name: 'Entrar', exact: true }).click()
-  await tabA.waitForURL(/\/w\//)
+  await signInThroughPage(tabA, appUrl, user)
   await tabA.getByLabel('Título').fill('Helena')
   await tabA.getByRole('button', { name: 'Criar livro' }).click()
   await tabA.waitForURL(/\/c\//)
