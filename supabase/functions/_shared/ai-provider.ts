@@ -13,6 +13,9 @@ import OpenAI from 'openai'
 import type { Tx } from './db.ts'
 import { HttpError, jsonResponse } from './errors.ts'
 
+/** Where a provider without a base URL (kind `openai`) is reached. */
+export const OPENAI_BASE_URL = 'https://api.openai.com/v1'
+
 export type ProviderSource = 'own' | 'platform'
 export type Purpose = 'embed' | 'chat'
 
@@ -36,7 +39,7 @@ export type PlatformProvider = {
 export function platformProviderFromEnv(): PlatformProvider {
   const get = (name: string) => Deno.env.get(name)?.trim() || undefined
   return {
-    baseURL: get('OPENAI_API_BASE') ?? (get('OPENAI_API_KEY') ? 'https://api.openai.com/v1' : undefined),
+    baseURL: get('OPENAI_API_BASE') ?? (get('OPENAI_API_KEY') ? OPENAI_BASE_URL : undefined),
     apiKey: get('OPENAI_API_KEY'),
     chatModel: get('OPENAI_MODEL'),
     embedModel: get('OPENAI_EMBED_MODEL'),
@@ -52,6 +55,24 @@ type ProviderRow = {
   chat_model: string | null
   embed_model: string | null
   has_key: boolean
+}
+
+/** The provider's API key from Vault; `tx` must be a service-role transaction. */
+async function readProviderKey(tx: Tx, providerId: string): Promise<string | null> {
+  const [{ key }] = await tx<{ key: string | null }[]>`select private.provider_api_key(${providerId}) as key`
+  return key
+}
+
+export type OwnProvider = { providerId: string; baseURL: string; apiKey: string | null; chatModel: string | null; embedModel: string | null }
+
+/** The workspace's own provider with its key (null when it has none); service-role `tx`. */
+export async function readOwnProvider(tx: Tx, tenantId: string): Promise<OwnProvider | null> {
+  const [row] = await tx<{ id: string; base_url: string | null; chat_model: string | null; embed_model: string | null; has_key: boolean }[]>`
+    select id, base_url, chat_model, embed_model, key_secret_id is not null as has_key
+    from public.ai_providers where tenant_id = ${tenantId}`
+  if (!row) return null
+  const apiKey = row.has_key ? await readProviderKey(tx, row.id) : null
+  return { providerId: row.id, baseURL: row.base_url ?? OPENAI_BASE_URL, apiKey, chatModel: row.chat_model, embedModel: row.embed_model }
 }
 
 /**
@@ -71,9 +92,9 @@ export async function resolveProvider(tx: Tx, tenantId: string, purpose: Purpose
   if (row.provider_id && row.has_key) {
     const model = purpose === 'embed' ? row.embed_model : row.chat_model
     if (!model) throw new HttpError(409, 'no_model', `Your AI provider has no ${what} chosen yet. Pick one in ${SETTINGS}.`)
-    const [{ key }] = await tx<{ key: string | null }[]>`select private.provider_api_key(${row.provider_id}) as key`
+    const key = await readProviderKey(tx, row.provider_id)
     if (!key) throw new HttpError(409, 'no_provider', `Your AI provider has no API key. Add one in ${SETTINGS}.`)
-    return { source: 'own', providerId: row.provider_id, baseURL: row.base_url ?? 'https://api.openai.com/v1', apiKey: key, model }
+    return { source: 'own', providerId: row.provider_id, baseURL: row.base_url ?? OPENAI_BASE_URL, apiKey: key, model }
   }
 
   if (row.plan === 'pro' || row.plan === 'team') {

@@ -8,13 +8,13 @@
 // carries the key.
 import type OpenAI from 'openai'
 import { z } from 'zod'
-import { createProviderClient, providerErrorResponse, ProviderError, toProviderError, type ResolvedProvider } from '../_shared/ai-provider.ts'
+import { createProviderClient, providerErrorResponse, ProviderError, readOwnProvider, toProviderError, type OwnProvider, type ResolvedProvider } from '../_shared/ai-provider.ts'
 import { authenticatorFromEnv, type Authenticate, type UserClaims } from '../_shared/auth.ts'
 import { withCors, type Handler } from '../_shared/cors.ts'
 import { dbFromEnv } from '../_shared/db.ts'
 import { errorResponse, HttpError, jsonResponse } from '../_shared/errors.ts'
 
-export type OwnProvider = { providerId: string; baseURL: string; apiKey: string | null; chatModel: string | null; embedModel: string | null }
+export type { OwnProvider }
 
 export type AiModelsDeps = {
   authenticate: Authenticate
@@ -116,18 +116,6 @@ export function aiModelsDepsFromEnv(): AiModelsDeps {
       )
       return rows[0]?.role ?? null
     },
-    ownProvider: (workspaceId) =>
-      dbFromEnv().withServiceRole(async (tx) => {
-        const [row] = await tx<{ id: string; base_url: string | null; chat_model: string | null; embed_model: string | null; has_key: boolean }[]>`
-          select id, base_url, chat_model, embed_model, key_secret_id is not null as has_key
-          from public.ai_providers where tenant_id = ${workspaceId}`
-        if (!row) return null
-        let apiKey: string | null = null
-        if (row.has_key) {
-          const [{ key }] = await tx<{ key: string | null }[]>`select private.provider_api_key(${row.id}) as key`
-          apiKey = key
-        }
-        return { providerId: row.id, baseURL: row.base_url ?? 'https://api.openai.com/v1', apiKey, chatModel: row.chat_model, embedModel: row.embed_model }
-      }),
+    ownProvider: (workspaceId) => dbFromEnv().withServiceRole((tx) => readOwnProvider(tx, workspaceId)),
   }
 }
