@@ -49,9 +49,15 @@ export async function getOpenChapter({ tx, chapterId, bookId }: { tx: Tx; chapte
 }
 
 /**
- * Changes to a book's list of chapters (add, trash, restore) take turns with reorders, which
- * lock the same book row: a reorder never sees the list change under it.
+ * Every change to a book's list of chapters (add, trash, restore, reorder, import) locks the
+ * book row first, so they take turns: a reorder never sees the list change under it. False
+ * when the book is not visible to the caller.
  */
+export async function lockBook(tx: Tx, bookId: string): Promise<boolean> {
+  const rows = await tx`select 1 from public.books where id = ${bookId} for update`
+  return rows.length === 1
+}
+
 async function lockBookOfChapter(tx: Tx, chapterId: string): Promise<void> {
   await tx`select 1 from public.books b where b.id = (select c.book_id from public.chapters c where c.id = ${chapterId}) for update of b`
 }
@@ -59,7 +65,7 @@ async function lockBookOfChapter(tx: Tx, chapterId: string): Promise<void> {
 /** Adds an empty chapter at the end of the book. Throws not_found when the book is not visible. */
 export async function createChapter({ tx, bookId, title }: { tx: Tx; bookId: string; title: string }): Promise<{ id: string }> {
   if (!isUuid(bookId)) throw new WritingError('not_found', 'Book not found')
-  await tx`select 1 from public.books where id = ${bookId} for update`
+  await lockBook(tx, bookId)
   const rows = await tx<{ id: string }[]>`
     insert into public.chapters (tenant_id, book_id, position, title, content, plain_text, word_count)
     select b.tenant_id, b.id,
@@ -117,8 +123,7 @@ export async function reorderOutline({
 }): Promise<ReorderOutcome> {
   if (!isUuid(bookId)) throw new WritingError('not_found', 'Book not found')
   // Two tabs reordering at once take turns, so the later one sees the earlier one's order.
-  const [book] = await tx`select 1 from public.books where id = ${bookId} for update`
-  if (!book) throw new WritingError('not_found', 'Book not found')
+  if (!(await lockBook(tx, bookId))) throw new WritingError('not_found', 'Book not found')
   const chapters = await tx<{ id: string; trashed: boolean }[]>`
     select c.id, c.deleted_at is not null as trashed
     from public.chapters c

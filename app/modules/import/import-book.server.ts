@@ -3,6 +3,7 @@
 // no partial book and no half of the chapters.
 import { createBook, FIRST_CHAPTER_TITLES, getOpenBook } from '~/modules/books/books.server.ts'
 import type { BookInput } from '~/modules/books/schema.ts'
+import { lockBook } from '~/modules/chapters/chapters.server.ts'
 import { MAX_OUTLINE_CHAPTERS } from '~/modules/chapters/schema.ts'
 import { toPlainText } from '~/modules/manuscript/plain-text.ts'
 import type { Tx } from '~/utils/db.server.ts'
@@ -89,7 +90,7 @@ export async function importIntoBook({
   chapters: ImportedChapters
 }): Promise<{ bookId: string; chapterId: string } | null> {
   // Lock first, then check: serialises with reorders, imports and a trash of this book.
-  await tx`select 1 from public.books where id = ${bookId} for update`
+  await lockBook(tx, bookId)
   if (!(await getOpenBook({ tx, bookId, workspaceId }))) return null
   const live = await tx<{ id: string; position: number; version: number; untouched: boolean }[]>`
     select id, position, version,
