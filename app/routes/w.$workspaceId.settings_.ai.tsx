@@ -89,6 +89,7 @@ const TEST_ERRORS: Record<string, MessageKey> = {
   provider_unreachable: 'ai.test.error.provider_unreachable',
   provider_rate_limited: 'ai.test.error.provider_rate_limited',
   bad_base_url: 'ai.test.error.bad_base_url',
+  unsafe_base_url: 'ai.test.error.unsafe_base_url',
   no_provider: 'ai.test.error.no_provider',
   provider_error: 'ai.test.error.provider_error',
 }
