@@ -449,6 +449,8 @@ export const en: Record<MessageKey, string> = {
   'usage.empty.bodyOwn': 'When you use an AI action in the editor (suggest next steps, critique, summarize, ask the book, rewrite), each call shows up here: tokens and estimated cost per day and per model, own key and platform apart.',
   'usage.empty.stepKey': 'Set up an AI provider (or use the platform\'s, if your plan allows it).',
   'usage.empty.settingsLink': 'Open the AI settings',
+  'usage.empty.stepKeyWriter': 'If the workspace has no AI yet, ask its owner or an admin to set up a provider.',
+  'usage.empty.statusLink': 'See the workspace\'s AI status',
   'usage.empty.stepEditor': 'Open a chapter and use the editor\'s AI panel.',
   'usage.empty.bookLink': 'Open your latest book',
   'usage.empty.booksLink': 'See the books',

@@ -449,6 +449,8 @@ export const ptBR = {
   'usage.empty.bodyOwn': 'Quando você usar uma ação de IA no editor (sugerir próximos passos, criticar, resumir, perguntar ao livro, reescrever), cada chamada aparece aqui: tokens e custo estimado por dia e por modelo, separando chave própria e plataforma.',
   'usage.empty.stepKey': 'Configure um provedor de IA (ou use o da plataforma, se o seu plano permitir).',
   'usage.empty.settingsLink': 'Abrir as configurações de IA',
+  'usage.empty.stepKeyWriter': 'Se o espaço ainda não tem IA, peça ao dono ou a um administrador para configurar um provedor.',
+  'usage.empty.statusLink': 'Ver o status da IA do espaço',
   'usage.empty.stepEditor': 'Abra um capítulo e use o painel de IA do editor.',
   'usage.empty.bookLink': 'Abrir o seu livro mais recente',
   'usage.empty.booksLink': 'Ver os livros',

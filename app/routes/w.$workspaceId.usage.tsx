@@ -256,9 +256,9 @@ function EmptyState({ workspaceId, latestBookId, wholeWorkspace, t }: { workspac
       <p className="mt-2 max-w-2xl text-sm leading-6 text-slate-600">{wholeWorkspace ? t('usage.empty.bodyWorkspace') : t('usage.empty.bodyOwn')}</p>
       <ol className="mt-4 list-decimal space-y-1 pl-5 text-sm leading-6 text-slate-700">
         <li>
-          {t('usage.empty.stepKey')}{' '}
+          {wholeWorkspace ? t('usage.empty.stepKey') : t('usage.empty.stepKeyWriter')}{' '}
           <Link to={`/w/${workspaceId}/settings/ai`} className="font-semibold text-violet-brand hover:underline">
-            {t('usage.empty.settingsLink')}
+            {wholeWorkspace ? t('usage.empty.settingsLink') : t('usage.empty.statusLink')}
           </Link>
         </li>
         <li>

@@ -64,7 +64,14 @@ export function UsageChart({ perDay, format, summaryId }: { perDay: UsageDay[]; 
             {own > 0 ? <rect x={x} y={y(own)} width={barW} height={y(0) - y(own)} fill={OWN_COLOUR} rx={1.5} /> : null}
             {day.platform.tokens > 0 ? <rect x={x} y={y(total)} width={barW} height={y(own) - y(total)} fill={PLATFORM_COLOUR} rx={1.5} /> : null}
             {index % labelEvery === 0 || index === perDay.length - 1 ? (
-              <text x={PAD.left + index * slot + slot / 2} y={HEIGHT - PAD.bottom + 16} textAnchor="middle" className="fill-slate-500" fontSize={11}>
+              // The last day's label ends at its bar, so it is not cut off at the chart's edge.
+              <text
+                x={index === perDay.length - 1 && perDay.length > 7 ? PAD.left + (index + 1) * slot : PAD.left + index * slot + slot / 2}
+                y={HEIGHT - PAD.bottom + 16}
+                textAnchor={index === perDay.length - 1 && perDay.length > 7 ? 'end' : 'middle'}
+                className="fill-slate-500"
+                fontSize={11}
+              >
                 {format.day(day.day)}
               </text>
             ) : null}
