@@ -275,7 +275,8 @@ function KeyStep({ data, result, busy }: StepProps & { data: LoaderData }) {
   const skip = (
     <Form method="post">
       <input type="hidden" name="intent" value="skip-key" />
-      <Button type="submit" variant="ghost" disabled={busy}>
+      {/* For a writer who cannot add a key, going on is the main action. */}
+      <Button type="submit" variant={data.canManage ? 'secondary' : 'primary'} disabled={busy}>
         {data.canManage ? t('onboarding.key.skip') : t('onboarding.key.continue')}
       </Button>
     </Form>
