@@ -78,7 +78,8 @@ describe('Usage page in the browser', () => {
     // The 90-day period includes the old call.
     await page.getByRole('link', { name: 'Últimos 90 dias' }).click()
     await page.waitForURL(/days=90/)
-    expect(await text(totals)).toContain('104.434')
+    // Client-side navigation: wait for the new numbers rather than reading the old ones.
+    await totals.getByText('104.434').waitFor()
 
     // The writer, in English, sees their own calls only.
     const writerPage = await (await browser.newContext({ locale: 'en' })).newPage()
