@@ -212,7 +212,7 @@ describe('npm run embed:drain (scripts/embed-drain.ts), as a scheduler runs it',
   it('says what is missing instead of failing silently', async () => {
     const failed = await run(process.execPath, [path.join(projectRoot, 'scripts', 'embed-drain.ts')], {
       cwd: projectRoot,
-      env: { PATH: process.env.PATH },
+      env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production' },
     }).then(() => null, (error: { code: number; stderr: string }) => error)
     expect(failed?.code).toBe(2)
     expect(failed?.stderr).toMatch(/Set SUPABASE_URL and SUPABASE_SERVICE_ROLE_KEY/)
