@@ -50,13 +50,20 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const ip = browserIp(request)
   if (ip) upstreamHeaders['x-forwarded-for'] = ip
 
+  // Until the function answers, the browser going away aborts the request; afterwards it
+  // cancels the body we are relaying. (Not request.signal straight into fetch: under
+  // remix-serve, Remix's fetch polyfill answers an abort after the response by cancelling a
+  // body that already has a reader, and that rejection takes the whole server down.)
+  const beforeAnswer = new AbortController()
+  const abortBeforeAnswer = () => beforeAnswer.abort()
+  request.signal.addEventListener('abort', abortBeforeAnswer, { once: true })
   let upstream: Response
   try {
     upstream = await fetch(`${env().SUPABASE_URL}/functions/v1/chat`, {
       method: 'POST',
       headers: upstreamHeaders,
       body: JSON.stringify({ ...parsed.data, workspaceId, bookId }),
-      signal: request.signal,
+      signal: beforeAnswer.signal,
     })
   } catch (error) {
     if (request.signal.aborted) return new Response(null, { status: 499 })
@@ -65,15 +72,47 @@ export async function action({ request, params }: ActionFunctionArgs) {
       { code: 'functions_unreachable', message: 'The AI service cannot be reached right now. Try again in a moment.' },
       { status: 502, headers },
     )
+  } finally {
+    request.signal.removeEventListener('abort', abortBeforeAnswer)
   }
 
-  const answer = new Headers()
+  // The auth client's refreshed session cookies (if any), plus the function's own headers.
+  const answer = new Headers(headers)
   for (const name of PASSED_HEADERS) {
     const value = upstream.headers.get(name)
     if (value !== null) answer.set(name, value)
   }
-  for (const cookie of headers.getSetCookie()) answer.append('set-cookie', cookie)
-  return new Response(upstream.body, { status: upstream.status, headers: answer })
+  return new Response(relay(upstream.body, request.signal), { status: upstream.status, headers: answer })
+}
+
+/**
+ * The function's body chunk by chunk as it arrives (one read per pull: nothing is held back),
+ * cancelled upstream when the browser goes away, so the function sees the disconnect.
+ */
+function relay(body: ReadableStream<Uint8Array> | null, browser: AbortSignal): ReadableStream<Uint8Array> | null {
+  if (!body) return null
+  const reader = body.getReader()
+  const stop = () => void reader.cancel().catch(() => {})
+  if (browser.aborted) stop()
+  else browser.addEventListener('abort', stop, { once: true })
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const { done, value } = await reader.read()
+        if (done) {
+          browser.removeEventListener('abort', stop)
+          controller.close()
+        } else controller.enqueue(value)
+      } catch (error) {
+        browser.removeEventListener('abort', stop)
+        controller.error(error)
+      }
+    },
+    cancel() {
+      browser.removeEventListener('abort', stop)
+      stop()
+    },
+  })
 }
 
 /**
