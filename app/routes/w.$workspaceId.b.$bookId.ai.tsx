@@ -54,6 +54,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   // cancels the body we are relaying. (Not request.signal straight into fetch: under
   // remix-serve, Remix's fetch polyfill answers an abort after the response by cancelling a
   // body that already has a reader, and that rejection takes the whole server down.)
+  if (request.signal.aborted) return new Response(null, { status: 499 })
   const beforeAnswer = new AbortController()
   const abortBeforeAnswer = () => beforeAnswer.abort()
   request.signal.addEventListener('abort', abortBeforeAnswer, { once: true })

@@ -641,7 +641,7 @@ Deno.test('the canary key never appears in a response, an event or a log line, w
 })
 
 Deno.test('Stop before the first token: the provider call is aborted and the prompt is logged as estimated, with no completion', async () => {
-  const t = await setup({ fake: { latency: { firstByteMs: 2_000 } } })
+  const t = await setup({ fake: { latency: { firstByteMs: 500 } } })
   try {
     const browser = new AbortController()
     const pending = t.post({ action: 'suggest', chapterId: t.chapterId }, { signal: browser.signal })
