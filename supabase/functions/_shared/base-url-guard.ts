@@ -48,16 +48,45 @@ export async function assertPublicUrl(url: string | URL, resolve: ResolveHost = 
   if (addresses.some(isNonPublicAddress)) throw new UnsafeBaseUrlError()
 }
 
+/** Redirects followed (each one checked) before giving up. */
+const MAX_REDIRECTS = 5
+
 /**
  * A fetch that checks the host of every request before making it (the SDK may follow the
- * base URL to other paths, and retries call fetch again).
+ * base URL to other paths, and retries call fetch again). Redirects are followed here, not by
+ * fetch, so every hop is checked: a public provider answering 307 Location:
+ * http://169.254.169.254/… would otherwise have fetch call the private address unchecked.
+ * As fetch does, the credentials are not sent to another origin.
  */
 export function guardedFetch(resolve: ResolveHost = resolveWithDns, inner: typeof fetch = fetch): typeof fetch {
   return async (input, init) => {
-    const url = input instanceof Request ? input.url : input.toString()
+    let url = input instanceof Request ? input.url : input.toString()
     await assertPublicUrl(url, resolve)
-    return inner(input, init)
+    let response = await inner(input, { ...init, redirect: 'manual' })
+    let method = (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase()
+    let body = init?.body
+    const headers = new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined))
+    for (let hop = 0; isRedirect(response.status) && response.headers.has('location'); hop++) {
+      const next = new URL(response.headers.get('location')!, url)
+      await response.body?.cancel()
+      if (hop >= MAX_REDIRECTS) throw new TypeError('The AI provider redirected too many times.')
+      await assertPublicUrl(next, resolve)
+      if (next.origin !== new URL(url).origin) for (const name of ['authorization', 'api-key', 'cookie']) headers.delete(name)
+      if (response.status === 303 || ((response.status === 301 || response.status === 302) && method === 'POST')) {
+        if (method !== 'HEAD') method = 'GET'
+        body = undefined
+        headers.delete('content-type')
+        headers.delete('content-length')
+      }
+      url = next.toString()
+      response = await inner(url, { ...init, method, body, headers, redirect: 'manual' })
+    }
+    return response
   }
+}
+
+function isRedirect(status: number): boolean {
+  return status === 301 || status === 302 || status === 303 || status === 307 || status === 308
 }
 
 function isIpLiteral(host: string): boolean {

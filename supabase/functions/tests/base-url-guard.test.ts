@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict'
 import { createFakeOpenAI, DEFAULT_API_KEY } from '../../../tests/fakes/fake-openai.ts'
 import { createProviderClient, toProviderError, type ResolvedProvider } from '../_shared/ai-provider.ts'
-import { assertPublicUrl, isNonPublicAddress, UnsafeBaseUrlError, type ResolveHost } from '../_shared/base-url-guard.ts'
+import OpenAI from 'openai'
+import { assertPublicUrl, guardedFetch, isNonPublicAddress, UnsafeBaseUrlError, type ResolveHost } from '../_shared/base-url-guard.ts'
 import './helpers.ts'
 
 Deno.test('addresses of private, loopback, link-local and reserved networks are not public', () => {
@@ -74,5 +75,61 @@ Deno.test('the same provider is called when private base URLs are allowed, and t
     assert.equal(fake.calls.length, 2)
   } finally {
     await close()
+  }
+})
+
+Deno.test('a public provider that redirects to a private address does not get the function to follow it there', async () => {
+  // The "internal service" the attacker wants reached: it must never see a request.
+  const internal = await fakeServer()
+  // The workspace's provider: a public name (resolved by the stub below) whose server answers
+  // every request with a redirect to the internal service.
+  const redirector = Deno.serve({ hostname: '127.0.0.1', port: 0, onListen() {} }, (req) => {
+    const path = new URL(req.url).pathname.replace(/^\/v1/, '')
+    return new Response(null, { status: 307, headers: { location: `${internal.baseURL}${path}` } })
+  })
+  const resolve: ResolveHost = (host) => Promise.resolve(host === 'llm.example' ? ['93.184.216.34'] : [])
+  // The network as the function sees it: llm.example is that public server.
+  const network: typeof fetch = (input, init) => {
+    const url = new URL(input instanceof Request ? input.url : input.toString())
+    if (url.hostname === 'llm.example') {
+      url.hostname = '127.0.0.1'
+      url.port = String(redirector.addr.port)
+      url.protocol = 'http:'
+    }
+    return fetch(url, init)
+  }
+  try {
+    const client = new OpenAI({ baseURL: 'https://llm.example/v1', apiKey: DEFAULT_API_KEY, maxRetries: 0, fetch: guardedFetch(resolve, network) })
+    const error = await client.models.list().then(() => null, (caught: unknown) => caught)
+    assert.ok(error, 'the redirect must not produce a model list')
+    assert.equal(internal.fake.calls.length, 0, 'the private address was called through the redirect')
+    assert.equal(toProviderError(error, 'gpt-4o-mini').code, 'unsafe_base_url')
+  } finally {
+    await redirector.shutdown()
+    await internal.close()
+  }
+})
+
+Deno.test('a public provider is still called through the guard, and a redirect within it is followed', async () => {
+  const provider = await fakeServer()
+  const port = new URL(provider.baseURL).port
+  const resolve: ResolveHost = (host) => Promise.resolve(host === 'llm.example' ? ['93.184.216.34'] : [])
+  const network: typeof fetch = (input, init) => {
+    const url = new URL(input instanceof Request ? input.url : input.toString())
+    if (url.hostname !== 'llm.example') return fetch(url, init)
+    url.hostname = '127.0.0.1'
+    url.port = port
+    url.protocol = 'http:'
+    // The provider moved its API from /old to /v1, with a permanent same-origin redirect.
+    if (url.pathname.startsWith('/old/')) return Promise.resolve(new Response(null, { status: 308, headers: { location: `https://llm.example/v1/${url.pathname.slice(5)}` } }))
+    return fetch(url, init)
+  }
+  try {
+    const client = new OpenAI({ baseURL: 'https://llm.example/old', apiKey: DEFAULT_API_KEY, maxRetries: 0, fetch: guardedFetch(resolve, network) })
+    assert.ok((await client.models.list()).data.length > 0)
+    const answer = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] })
+    assert.ok(answer.choices[0].message.content)
+  } finally {
+    await provider.close()
   }
 })
