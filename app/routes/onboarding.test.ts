@@ -69,6 +69,16 @@ describe('Onboarding wizard', () => {
     expect(await homeOffer(ana, ana.workspaceId)).toEqual({ kind: 'continue', step: 2 })
   }, 30_000)
 
+  it('step 1 submitted twice at once (a double click before the page answers) creates one book, not two', async () => {
+    const ana = await signInNewWriter(env, sql, 'Ana')
+    const book = { intent: 'book', title: 'O Primeiro', language: 'pt-BR', genre: '' }
+    const answers = await Promise.all([post(ana, ana.workspaceId, book), post(ana, ana.workspaceId, book)])
+    for (const answer of answers) expect(answer.status, answer.text).toBeLessThan(500)
+    expect(Number((await sql`select count(*) from public.books where tenant_id = ${ana.workspaceId}`)[0].count)).toBe(1)
+    const [book1] = await sql<{ id: string }[]>`select id from public.books where tenant_id = ${ana.workspaceId}`
+    expect((await wizard(ana, ana.workspaceId)).body.state).toMatchObject({ step: 2, bookId: book1.id })
+  }, 30_000)
+
   it('asking for a step out of order or an unknown intent is a 4xx in the user\'s words, never a 500', async () => {
     const ana = await signInNewWriter(env, sql, 'Ana')
     for (const intent of ['finish', 'key', 'test', 'models', 'skip-key']) {

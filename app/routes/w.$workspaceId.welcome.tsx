@@ -25,6 +25,7 @@ import {
   finishOnboarding,
   firstChapterId,
   getOnboardingState,
+  lockOnboarding,
   recordBook,
   recordKeyStep,
   type OnboardingState,
@@ -107,6 +108,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
       const form = parseForm(BookFormSchema, formData)
       if (!form.ok) return refused(400, null, headers, form.fieldErrors, form.values)
       await withUser(claims, async (tx) => {
+        // The same submission twice at once: the second finds step 1 done and just shows step 2.
+        await lockOnboarding({ tx })
+        const now = await getOnboardingState({ tx, workspaceId: workspace.id })
+        if (now.closed || now.step !== 1) return
         const created = await createBook({ tx, workspaceId: workspace.id, input: form.data })
         await recordBook({ tx, workspaceId: workspace.id, bookId: created.bookId })
       })

@@ -49,6 +49,15 @@ export async function getOnboardingOffer({ tx, workspaceId, hasBooks }: { tx: Tx
   return hasBooks ? null : { kind: 'start' }
 }
 
+/**
+ * Serialises the caller's wizard steps until the end of the transaction: two submissions of
+ * the same step at once (a double click, a resent form) otherwise both read "step 1" and both
+ * create a book. Re-read the state after taking it.
+ */
+export async function lockOnboarding({ tx }: { tx: Tx }): Promise<void> {
+  await tx`select pg_advisory_xact_lock(hashtextextended('onboarding:' || (select auth.uid())::text, 0))`
+}
+
 /** Step 1 done: the wizard now runs in this workspace with this book; step 2 starts over. */
 export async function recordBook({ tx, workspaceId, bookId }: { tx: Tx; workspaceId: string; bookId: string }): Promise<void> {
   await tx`
