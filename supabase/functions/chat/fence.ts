@@ -11,9 +11,9 @@ export function createFence(marker = `DATA-${randomHex(12)}`): Fence {
     text
       .split(marker)
       .join('[removed]')
-      // Fence-shaped brackets in the data lose their shape: "<<<" → "<< <".
-      .replace(/<<</g, '<< <')
-      .replace(/>>>/g, '> >>')
+      // Fence-shaped brackets in the data lose their shape: every run of three or more is
+      // spaced out ("<<<<<" → "< < < < <"); one replace of "<<<" left runs of five as "<< <<<".
+      .replace(/<{3,}|>{3,}/g, (run) => run.split('').join(' '))
   const attribute = (value: string | number) => neutralise(String(value)).replace(/["\r\n]/g, ' ')
   return {
     marker,
