@@ -137,13 +137,15 @@ export function createChatHandler(deps: ChatDeps): ChatHandler {
     contextAnswer: unknown,
   ): Promise<Response> {
     const book = loaded.book!
+    // Gone before the provider was called (Stop while the question was embedded or the
+    // context assembled): nothing is sent, so nothing is spent or logged.
+    if (req.signal.aborted) return new Response(null, { status: 499 })
     const upstream = new AbortController()
     let clientGone = false
     const onClientGone = () => {
       clientGone = true
       upstream.abort()
     }
-    if (req.signal.aborted) onClientGone()
     req.signal.addEventListener('abort', onClientGone, { once: true })
 
     let stream: AsyncIterable<OpenAI.ChatCompletionChunk>

@@ -667,3 +667,20 @@ Deno.test('Stop before the first token: the provider call is aborted and the pro
     await t.close()
   }
 })
+
+Deno.test('Stop while the question is being embedded: the chat model is never called, so no chat usage row is written', async () => {
+  const t = await setup({ fake: { latency: { firstByteMs: 400 } } })
+  try {
+    const browser = new AbortController()
+    const pending = t.post({ action: 'ask', question: 'Quem olhava o mar?' }, { signal: browser.signal })
+    await eventually(() => t.fake.calls.length > 0, 'the question went to the embedding endpoint')
+    browser.abort()
+    const response = await pending
+    await response.body?.cancel()
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    assert.equal(t.fake.calls.filter((c) => c.endpoint === 'chat').length, 0, 'the chat model was not called')
+    assert.deepEqual(t.db.usage.filter((u) => u.action === 'ask'), [], 'nothing was spent on the chat model')
+  } finally {
+    await t.close()
+  }
+})
