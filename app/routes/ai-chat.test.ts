@@ -131,6 +131,26 @@ describe('the AI panel\'s proxy route', () => {
     expect(await usageRows(ana.workspaceId)).toEqual([])
   }, 60_000)
 
+  it('the per-IP limit counts the address the load balancer saw, not one the browser wrote into X-Forwarded-For', async () => {
+    const ana = await writerWithBook('Ana')
+    const realFetch = globalThis.fetch
+    const forwarded: Array<string | null> = []
+    const spy = vi.spyOn(globalThis, 'fetch').mockImplementation((input, init) => {
+      if (!String(input instanceof Request ? input.url : input).includes('/functions/v1/chat')) return realFetch(input, init)
+      forwarded.push(new Headers(init?.headers).get('x-forwarded-for'))
+      return Promise.resolve(new Response(JSON.stringify({ code: 'rate_limited', message: 'x' }), { status: 429, headers: { 'content-type': 'application/json' } }))
+    })
+    try {
+      // The browser sends a made-up address; the load balancer appends the one it really saw
+      // (as ALB, nginx's $proxy_add_x_forwarded_for, Heroku and GCP do).
+      const response = await callProxy(ana, { action: 'suggest', chapterId: ana.chapterId }, { ip: '10.9.8.7, 203.0.113.50' })
+      await response.text()
+      expect(forwarded).toEqual(['203.0.113.50'])
+    } finally {
+      spy.mockRestore()
+    }
+  }, 60_000)
+
   it('answers 502 functions_unreachable as JSON when the functions endpoint cannot be reached', async () => {
     const ana = await writerWithBook('Ana')
     const realFetch = globalThis.fetch

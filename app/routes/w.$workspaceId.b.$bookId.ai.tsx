@@ -117,10 +117,12 @@ function relay(body: ReadableStream<Uint8Array> | null, browser: AbortSignal): R
 }
 
 /**
- * The browser's address as the hosting's load balancer reports it (the first
- * X-Forwarded-For value). Without one the function counts the app server's address.
+ * The browser's address as the hosting's load balancer reports it: the LAST X-Forwarded-For
+ * value, the one the load balancer appended. Everything before it came from the browser, which
+ * can write any address there (to dodge the per-IP limit, or to spend someone else's). Without
+ * the header the function counts the app server's address.
  */
 function browserIp(request: Request): string | null {
-  const first = request.headers.get('x-forwarded-for')?.split(',')[0]?.trim()
-  return first && /^[0-9a-f.:]{2,45}$/i.test(first) ? first : null
+  const last = request.headers.get('x-forwarded-for')?.split(',').at(-1)?.trim()
+  return last && /^[0-9a-f.:]{2,45}$/i.test(last) ? last : null
 }
