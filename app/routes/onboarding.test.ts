@@ -184,6 +184,19 @@ describe('Onboarding wizard', () => {
     expect((await wizard(ana, ana.workspaceId)).body.state).toMatchObject({ step: 3, keyStep: 'platform' })
   }, 30_000)
 
+  it('someone removed from the workspace where they started it can still dismiss it in their own workspace', async () => {
+    const olga = await signInNewWriter(env, sql, 'Olga')
+    const wes = await signInNewWriter(env, sql, 'Wes')
+    await sql`insert into public.memberships (tenant_id, user_id, role) values (${olga.workspaceId}, ${wes.id}, 'writer')`
+    await createBookStep(wes, olga.workspaceId)
+    // Olga removes Wes; his personal workspace still offers the wizard, and he says "Not now".
+    await sql`delete from public.memberships where tenant_id = ${olga.workspaceId} and user_id = ${wes.id}`
+    expect(await homeOffer(wes, wes.workspaceId)).toEqual({ kind: 'start' })
+    const dismissed = await post(wes, wes.workspaceId, { intent: 'dismiss' })
+    expect(dismissed, dismissed.text).toMatchObject({ status: 302, location: `/w/${wes.workspaceId}` })
+    expect(await homeOffer(wes, wes.workspaceId)).toBeNull()
+  }, 30_000)
+
   it('dismissing closes it for good; a stranger gets not found', async () => {
     const ana = await signInNewWriter(env, sql, 'Ana')
     const dismissed = await post(ana, ana.workspaceId, { intent: 'dismiss' })

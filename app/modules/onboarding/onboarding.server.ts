@@ -74,12 +74,18 @@ export async function finishOnboarding({ tx }: { tx: Tx }): Promise<void> {
   await tx`update public.onboarding_progress set finished_at = coalesce(finished_at, now()) where user_id = (select auth.uid())`
 }
 
-/** "Not now" / "Skip the setup": closed for good, also when it was never started. */
+/**
+ * "Not now" / "Skip the setup": closed for good, also when it was never started. The row moves
+ * to the workspace it is dismissed in (a closed wizard needs no book): left pointing at a
+ * workspace the person was removed from, the update failed the row's RLS check and "Not now"
+ * answered "forbidden" for ever.
+ */
 export async function dismissOnboarding({ tx, workspaceId }: { tx: Tx; workspaceId: string }): Promise<void> {
   await tx`
     insert into public.onboarding_progress (user_id, tenant_id, dismissed_at)
     values ((select auth.uid()), ${workspaceId}, now())
-    on conflict (user_id) do update set dismissed_at = coalesce(public.onboarding_progress.dismissed_at, now())`
+    on conflict (user_id) do update
+      set dismissed_at = coalesce(public.onboarding_progress.dismissed_at, now()), tenant_id = excluded.tenant_id, book_id = null`
 }
 
 /** The first chapter of the book, in reading order; null when the book has none left. */
