@@ -154,4 +154,17 @@ describe('chat through /functions/v1', () => {
       await sql`select private.store_provider_key(${providerId}, ${DEFAULT_API_KEY}, ${owner.id})`
     }
   }, 60_000)
+
+  it('text Postgres cannot store (a NUL character) in the question or the selection is a 400, not a 500', async () => {
+    for (const body of [
+      { action: 'ask', question: 'Quem tinha olhos\u0000 de ressaca?' },
+      { action: 'critique', chapterId: chapterIds[1], selection: { text: 'olhos\u0000 de cigana', start: 0, end: 20 } },
+      { action: 'ask', question: 'Quem?', preview: true, history: [{ role: 'user', content: 'a\u0000b' }] },
+    ]) {
+      const response = await callChat(body)
+      const text = await response.text()
+      expect(response.status, `${body.action}: ${text}`).toBe(400)
+      expect(JSON.parse(text)).toMatchObject({ code: 'invalid_request' })
+    }
+  }, 60_000)
 })

@@ -15,21 +15,27 @@ export const MAX_QUESTION_CHARS = 2_000
 export const MAX_HISTORY_ITEMS = 12
 export const MAX_HISTORY_CHARS = 8_000
 
+// Postgres text cannot hold a NUL character: the question and the selection are searched in
+// SQL, where one answered 500. Nothing typed in the editor contains one (chapters are
+// Postgres text too), so it is refused as bad input, naming the field.
+const NO_NUL = { message: 'must not contain NUL characters' }
+const noNul = (text: string) => !text.includes('\u0000')
+
 const bodyFields = {
   action: z.enum(ACTIONS),
   chapterId: z.uuid().optional(),
   cursor: z.int().min(0).optional(),
   selection: z
     .strictObject({
-      text: z.string().min(1).max(MAX_SELECTION_CHARS),
+      text: z.string().min(1).max(MAX_SELECTION_CHARS).refine(noNul, NO_NUL),
       start: z.int().min(0),
       end: z.int().min(1),
     })
     .refine((s) => s.end > s.start, { message: 'selection.end must be greater than selection.start', path: ['end'] })
     .optional(),
-  question: z.string().trim().min(1).max(MAX_QUESTION_CHARS).optional(),
+  question: z.string().trim().min(1).max(MAX_QUESTION_CHARS).refine(noNul, NO_NUL).optional(),
   history: z
-    .array(z.strictObject({ role: z.enum(['user', 'assistant']), content: z.string().max(MAX_HISTORY_CHARS) }))
+    .array(z.strictObject({ role: z.enum(['user', 'assistant']), content: z.string().max(MAX_HISTORY_CHARS).refine(noNul, NO_NUL) }))
     .max(MAX_HISTORY_ITEMS)
     .optional(),
   preview: z.boolean().optional(),
