@@ -24,9 +24,11 @@ export function rateLimitsFromEnv(get: (name: string) => string | undefined): Ch
 export function limitsFor(limits: ChatRateLimits, who: { workspaceId: string; userId: string; ip: string | null }, preview: boolean): RateLimit[] {
   const window = limits.windowSeconds
   if (preview) return [{ key: `chat-preview:user:${who.userId}`, windowSeconds: window, max: limits.perUser * 3 }]
+  // Narrowest first: counting stops at the first refusal (store.hitRateLimits), so a writer over
+  // their own limit spends neither their address's nor their workspace's allowance.
   return [
-    { key: `chat:ip:${who.ip ?? 'unknown'}`, windowSeconds: window, max: limits.perIp },
     { key: `chat:user:${who.userId}`, windowSeconds: window, max: limits.perUser },
+    { key: `chat:ip:${who.ip ?? 'unknown'}`, windowSeconds: window, max: limits.perIp },
     { key: `chat:workspace:${who.workspaceId}`, windowSeconds: window, max: limits.perWorkspace },
   ]
 }

@@ -38,7 +38,11 @@ export type SummaryRow = { chapterId: string; tenantId: string; bookId: string; 
 
 export interface ChatStore {
   load(claims: UserClaims, ids: { workspaceId: string; bookId: string; chapterId?: string }): Promise<Loaded>
-  /** Counts a hit on every key; the longest wait in seconds (0 = allowed). */
+  /**
+   * Counts a hit on each key in order and stops at the first that refuses: its wait in seconds
+   * (0 = allowed). Keys after a refusal are not counted, so a caller over their own limit does
+   * not use up the allowance the keys after it share with others (the workspace's).
+   */
   hitRateLimits(limits: RateLimit[]): Promise<number>
   resolveProvider(tenantId: string, purpose: Purpose): Promise<ResolvedProvider>
   search(claims: UserClaims, bookId: string, query: string, embedding: number[] | null, embedModel: string | null, limit: number): Promise<PassageInfo[]>
@@ -82,13 +86,12 @@ export function createSqlChatStore(db: Db, platform: PlatformProvider): ChatStor
 
     hitRateLimits(limits) {
       return db.withServiceRole(async (tx) => {
-        let wait = 0
         for (const limit of limits) {
           const [{ seconds }] = await tx<{ seconds: number }[]>`
             select private.rate_limit_hit(${limit.key}, make_interval(secs => ${limit.windowSeconds}::integer), ${limit.max}::integer) as seconds`
-          wait = Math.max(wait, seconds)
+          if (seconds > 0) return seconds
         }
-        return wait
+        return 0
       })
     },
 

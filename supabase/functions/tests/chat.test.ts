@@ -65,13 +65,12 @@ function memoryStore(platform: PlatformProvider = {}) {
       return Promise.resolve({ role, book, chapter: visible, summaries: stored })
     },
     hitRateLimits(limits: RateLimit[]) {
-      let wait = 0
       for (const limit of limits) {
         const hits = (counters.get(limit.key) ?? 0) + 1
         counters.set(limit.key, hits)
-        if (hits > limit.max) wait = Math.max(wait, limit.windowSeconds)
+        if (hits > limit.max) return Promise.resolve(limit.windowSeconds)
       }
-      return Promise.resolve(wait)
+      return Promise.resolve(0)
     },
     resolveProvider: (tenantId, purpose) => resolveProvider(providerTx(tenantId), tenantId, purpose, platform),
     search(_claims, bookId, query, embedding, embedModel, limit) {
@@ -357,22 +356,22 @@ Deno.test('429 rate_limited with Retry-After for each limit: per IP, per user, p
     const byUser = await ask('192.0.2.2')
     assert.equal(byUser.status, 429)
     assert.equal((await byUser.json()).code, 'rate_limited')
-    // Per workspace: another member of the same workspace, from new addresses, until 5 calls.
-    const colleague = userClaims()
-    t.db.members.get(t.workspaceId)!.set(colleague.sub, 'writer')
-    const colleagueToken = await t.signer.token(colleague)
-    let status = 200
-    let retryAfter: string | null = null
-    for (let i = 0; i < 4 && status === 200; i++) {
-      const response = await ask(`192.0.2.${10 + i}`, colleagueToken)
-      status = response.status
-      retryAfter = response.headers.get('retry-after')
-      await response.body?.cancel()
+    // Per workspace: the two refused calls above did not count on it (2 of 5 used); another
+    // member, from new addresses, gets the 3 left; then a third member's first call is refused.
+    const member = async () => {
+      const claims = userClaims()
+      t.db.members.get(t.workspaceId)!.set(claims.sub, 'writer')
+      return { claims, token: await t.signer.token(claims) }
     }
-    assert.equal(status, 429)
-    assert.equal(retryAfter, '60')
-    assert.ok((t.db.counters.get(`chat:workspace:${t.workspaceId}`) ?? 0) > 5)
-    assert.ok((t.db.counters.get(`chat:user:${colleague.sub}`) ?? 0) <= 3, 'the colleague was under their own limit')
+    const colleague = await member()
+    for (let i = 0; i < 3; i++) assert.equal((await drain(await ask(`192.0.2.${10 + i}`, colleague.token))).status, 200)
+    const third = await member()
+    const byWorkspace = await ask('192.0.2.20', third.token)
+    assert.equal(byWorkspace.status, 429)
+    assert.equal(byWorkspace.headers.get('retry-after'), '60')
+    await byWorkspace.body?.cancel()
+    assert.equal(t.db.counters.get(`chat:workspace:${t.workspaceId}`), 6)
+    assert.equal(t.db.counters.get(`chat:user:${third.claims.sub}`), 1, 'the third member was under their own limit')
   } finally {
     await t.close()
   }
@@ -680,6 +679,26 @@ Deno.test('Stop while the question is being embedded: the chat model is never ca
     await new Promise((resolve) => setTimeout(resolve, 100))
     assert.equal(t.fake.calls.filter((c) => c.endpoint === 'chat').length, 0, 'the chat model was not called')
     assert.deepEqual(t.db.usage.filter((u) => u.action === 'ask'), [], 'nothing was spent on the chat model')
+  } finally {
+    await t.close()
+  }
+})
+
+Deno.test('a writer hammering past their own limit does not use up the workspace\'s allowance for the other members', async () => {
+  const t = await setup({ deps: { rateLimits: { perUser: 2, perWorkspace: 4, perIp: 100, windowSeconds: 60 } } })
+  try {
+    const call = async (ip: string, token?: string) => {
+      const response = await t.post({ action: 'suggest', chapterId: t.chapterId }, { headers: { 'x-forwarded-for': ip }, token })
+      await response.body?.cancel()
+      return response.status
+    }
+    const statuses = []
+    for (let i = 0; i < 10; i++) statuses.push(await call(`192.0.2.${i + 1}`))
+    assert.deepEqual(statuses, [200, 200, 429, 429, 429, 429, 429, 429, 429, 429])
+    // The workspace has served 2 of its 4 calls: a colleague still gets an answer.
+    const colleague = userClaims()
+    t.db.members.get(t.workspaceId)!.set(colleague.sub, 'writer')
+    assert.equal(await call('198.51.100.1', await t.signer.token(colleague)), 200)
   } finally {
     await t.close()
   }
