@@ -5,10 +5,15 @@
 // safe side for them). Measured against the providers' counts it over-estimates a little,
 // which is the safe side for a budget and a cost preview.
 
+// Chinese, Japanese and Korean: about one token per character (often more), and no spaces, so
+// neither characters / 4 nor the word count sees them; each such character counts one token.
+const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/gu
+
 export function estimateTokens(text: string): number {
   if (text.length === 0) return 0
   const words = text.match(/[\p{L}\p{N}]+/gu)?.length ?? 0
-  return Math.ceil(Math.max(text.length / 4, (words * 4) / 3))
+  const cjk = text.match(CJK)?.length ?? 0
+  return Math.ceil(Math.max((text.length - cjk) / 4 + cjk, (words * 4) / 3))
 }
 
 /** OpenAI's chat overhead: 3 tokens per message and 3 to prime the reply. */

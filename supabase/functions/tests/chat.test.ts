@@ -703,3 +703,14 @@ Deno.test('a writer hammering past their own limit does not use up the workspace
     await t.close()
   }
 })
+
+Deno.test('token estimates do not under-count Chinese, Japanese or Korean text (one token or more per character)', async () => {
+  const { estimateTokens } = await import('../chat/tokens.ts')
+  for (const text of ['吾輩は猫である。名前はまだ無い。どこで生れたかとんと見当がつかぬ。', '天下大势，分久必合，合久必分。', '나는 고양이로소이다. 이름은 아직 없다.']) {
+    const characters = text.match(/[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/gu)!.length
+    // OpenAI's tokenizers spend about one token per character on these scripts, often more.
+    assert.ok(estimateTokens(text.repeat(20)) >= characters * 20, `${text}: ${estimateTokens(text.repeat(20))} < ${characters * 20}`)
+  }
+  // Latin text keeps its estimate.
+  assert.equal(estimateTokens('Capitu olhava o mar.'), Math.ceil(Math.max(20 / 4, (4 * 4) / 3)))
+})
