@@ -500,4 +500,6 @@ export const en: Record<MessageKey, string> = {
   'onboarding.card.continueBody': 'Your first book is almost ready: you are on step {step} of 3.',
   'onboarding.card.continue': 'Continue the setup',
   'onboarding.card.notNow': 'Not now',
+  // usage review
+  'usage.member.automatic': 'Automatic indexing (book memory)',
 }

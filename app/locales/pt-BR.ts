@@ -500,6 +500,8 @@ export const ptBR = {
   'onboarding.card.continueBody': 'Falta pouco para terminar de preparar o seu primeiro livro: você está no passo {step} de 3.',
   'onboarding.card.continue': 'Continuar a configuração',
   'onboarding.card.notNow': 'Agora não',
+  // usage review
+  'usage.member.automatic': 'Indexação automática (memória do livro)',
 } as const
 
 export type MessageKey = keyof typeof ptBR

@@ -53,6 +53,19 @@ async function workspaceWithWriter() {
 }
 
 describe('Usage page', () => {
+  it('the embedding queue\'s own spend (no person asked for it) is shown as automatic indexing, not as a former member', async () => {
+    const ana = await signInNewWriter(env, sql, 'Ana')
+    await seed(ana.workspaceId, [{ userId: ana.id, provider: 'own', model: 'gpt-4o-mini', prompt: 100, completion: 10, cost: 0.00003, at: dayOffset(0) }])
+    // As the embed function's drain writes it: the service role, no user.
+    await sql.begin(async (tx) => {
+      await tx`set local role service_role`
+      await tx`insert into public.usage_logs (tenant_id, user_id, action, provider, model, prompt_tokens, completion_tokens, cost_usd, created_at)
+               values (${ana.workspaceId}, null, 'embed', 'own', 'text-embedding-3-small', 5000, 0, 0.0001, ${dayOffset(0)})`
+    })
+    const report = (await open(ana, ana.workspaceId, '?days=7')).body!.report
+    expect(report.perMember.map((m) => [m.displayName, m.automatic, m.tokens])).toEqual([[null, true, 5000], ['Ana', false, 110]])
+  }, 30_000)
+
   it('an owner sees every member, per model and per day, with correct sums', async () => {
     const { ana, wes } = await workspaceWithWriter()
     const { status, body } = await open(ana, ana.workspaceId, '?days=7')

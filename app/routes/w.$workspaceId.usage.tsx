@@ -132,8 +132,9 @@ export default function UsagePage() {
               testId="usage-per-member"
               head={[t('usage.col.member'), t('usage.col.calls'), t('usage.provider.own'), t('usage.provider.platform'), t('usage.col.tokens'), t('usage.col.cost')]}
               rows={report.perMember.map((m) => ({
-                key: m.userId ?? 'former',
-                cells: [m.displayName ?? t('usage.member.former'), format.tokens(m.calls), format.tokens(m.ownTokens), format.tokens(m.platformTokens), format.tokens(m.tokens), format.usd(m.costUsd)],
+                key: m.userId ?? (m.automatic ? 'automatic' : 'former'),
+                // No person: the embedding queue's drain (book memory), or an account since deleted.
+                cells: [m.displayName ?? (m.automatic ? t('usage.member.automatic') : t('usage.member.former')), format.tokens(m.calls), format.tokens(m.ownTokens), format.tokens(m.platformTokens), format.tokens(m.tokens), format.usd(m.costUsd)],
               }))}
               foot={[t('usage.col.total'), format.tokens(totals.own.calls + totals.platform.calls), format.tokens(totals.own.tokens), format.tokens(totals.platform.tokens), format.tokens(totalTokens), format.usd(totalCost)]}
             />

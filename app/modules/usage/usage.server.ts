@@ -13,7 +13,8 @@ export type UsageDay = { day: string; own: UsageSplit; platform: UsageSplit }
 
 export type UsageByModel = { model: string; calls: number; promptTokens: number; completionTokens: number; tokens: number; costUsd: number; ownTokens: number; platformTokens: number }
 
-export type UsageByMember = { userId: string | null; displayName: string | null; calls: number; tokens: number; costUsd: number; ownTokens: number; platformTokens: number }
+/** `automatic`: spent by no person — the embedding queue's drain (user_id null, action embed). */
+export type UsageByMember = { userId: string | null; displayName: string | null; automatic: boolean; calls: number; tokens: number; costUsd: number; ownTokens: number; platformTokens: number }
 
 export type UsageReport = {
   days: UsagePeriod
@@ -30,7 +31,7 @@ const emptySplit = (): UsageSplit => ({ tokens: 0, costUsd: 0, calls: 0 })
 
 type DayRow = { day: string; provider: 'own' | 'platform'; calls: number; prompt: string; completion: string; cost: string }
 type ModelRow = { model: string; calls: number; prompt: string; completion: string; cost: string; own: string; platform: string }
-type MemberRow = { userId: string | null; displayName: string | null; calls: number; tokens: string; cost: string; own: string; platform: string }
+type MemberRow = { userId: string | null; displayName: string | null; automatic: boolean; calls: number; tokens: string; cost: string; own: string; platform: string }
 
 /**
  * The report for the last `days` days, today (UTC) included. `now` is injectable so tests can
@@ -65,14 +66,15 @@ export async function getUsageReport({ tx, workspaceId, days, now = new Date() }
     group by model
     order by sum(prompt_tokens + completion_tokens) desc, model`
   const memberRows = await tx<MemberRow[]>`
-    select u.user_id as "userId", max(m.display_name) as "displayName", count(*)::int as calls,
+    select u.user_id as "userId", max(m.display_name) as "displayName",
+           (u.user_id is null and u.action = 'embed') as automatic, count(*)::int as calls,
            sum(u.prompt_tokens + u.completion_tokens)::text as tokens, sum(u.cost_usd)::text as cost,
            coalesce(sum(u.prompt_tokens + u.completion_tokens) filter (where u.provider = 'own'), 0)::text as own,
            coalesce(sum(u.prompt_tokens + u.completion_tokens) filter (where u.provider = 'platform'), 0)::text as platform
     from public.usage_logs u
     left join public.workspace_members m on m.tenant_id = u.tenant_id and m.user_id = u.user_id
     where u.tenant_id = ${workspaceId} and u.created_at >= ${start}::timestamptz and u.created_at < ${end}::timestamptz
-    group by u.user_id
+    group by u.user_id, (u.user_id is null and u.action = 'embed')
     order by sum(u.prompt_tokens + u.completion_tokens) desc, max(m.display_name)`
 
   const byDay = new Map<string, UsageDay>()
@@ -112,6 +114,7 @@ export async function getUsageReport({ tx, workspaceId, days, now = new Date() }
     perMember: memberRows.map((r) => ({
       userId: r.userId,
       displayName: r.displayName,
+      automatic: r.automatic,
       calls: r.calls,
       tokens: Number(r.tokens),
       costUsd: Number(r.cost),
