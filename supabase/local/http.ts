@@ -97,7 +97,13 @@ export async function readJsonObject(req: Request, limit = DEFAULT_BODY_LIMIT): 
   return parsed as Record<string, unknown>
 }
 
-function toFetchRequest(req: http.IncomingMessage, origin: string): Request {
+// The request's signal aborts when the client goes away before the response is complete, so
+// a service (the functions runner) can tell the work behind it to stop.
+function toFetchRequest(req: http.IncomingMessage, res: http.ServerResponse, origin: string): Request {
+  const clientGone = new AbortController()
+  res.once('close', () => {
+    if (!res.writableFinished) clientGone.abort()
+  })
   const headers = new Headers()
   for (const [name, value] of Object.entries(req.headers)) {
     if (value === undefined) continue
@@ -112,6 +118,7 @@ function toFetchRequest(req: http.IncomingMessage, origin: string): Request {
     headers,
     body: hasBody ? (Readable.toWeb(req) as ReadableStream<Uint8Array>) : undefined,
     duplex: hasBody ? 'half' : undefined,
+    signal: clientGone.signal,
   }
   return new Request(new URL(req.url ?? '/', origin), init)
 }
@@ -149,7 +156,7 @@ export function serveFetch(handler: FetchHandler, options: { host: string; port:
   const server = http.createServer(async (req, res) => {
     let response: Response
     try {
-      response = await handler(toFetchRequest(req, origin))
+      response = await handler(toFetchRequest(req, res, origin))
     } catch (error) {
       response = errorResponse(error, options.name)
     }

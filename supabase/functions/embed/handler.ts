@@ -9,7 +9,6 @@
 import OpenAI from 'openai'
 import { z } from 'zod'
 import { chunkChapter } from '../../../app/modules/ai/chunking.ts'
-import { EMBEDDING_DIMENSIONS, EmbeddingSizeError, toStoredEmbedding } from '../../../app/modules/ai/embedding.ts'
 import {
   createProviderClient,
   platformProviderFromEnv,
@@ -22,6 +21,7 @@ import {
 import { authenticatorFromEnv, type Authenticate, type UserClaims } from '../_shared/auth.ts'
 import { withCors, type Handler } from '../_shared/cors.ts'
 import { dbFromEnv } from '../_shared/db.ts'
+import { embeddingParams, storedVector } from '../_shared/embedding-request.ts'
 import { errorResponse, HttpError, jsonResponse } from '../_shared/errors.ts'
 import { serviceRoleCheckFromEnv, type IsServiceRole } from './service-role.ts'
 import { ChunksChangedError, createSqlEmbedStore, type ChapterText, type EmbedStore, type StoredChunk } from './store.ts'
@@ -59,12 +59,6 @@ const WORKSPACE_WIDE = new Set(['no_provider', 'no_model', 'invalid_key', 'model
 
 const LOCALES: Record<string, string> = { 'pt-BR': 'pt-BR', en: 'en' }
 
-// Models that take `dimensions` (OpenAI's text-embedding-3 family): asking for the stored
-// size makes the larger one fit. Others are sent without it and padded or refused.
-function acceptsDimensions(model: string): boolean {
-  return /(^|\/)text-embedding-3-/.test(model)
-}
-
 export function createEmbedHandler(deps: EmbedDeps): Handler {
   const { store } = deps
   const log = deps.log ?? ((line: string) => console.log(line))
@@ -79,11 +73,7 @@ export function createEmbedHandler(deps: EmbedDeps): Handler {
       const input = texts.slice(from, from + INPUTS_PER_REQUEST)
       let response: OpenAI.CreateEmbeddingResponse
       try {
-        response = await openai.embeddings.create({
-          model: provider.model,
-          input,
-          ...(acceptsDimensions(provider.model) ? { dimensions: EMBEDDING_DIMENSIONS } : {}),
-        })
+        response = await openai.embeddings.create({ ...embeddingParams(provider.model), input })
       } catch (error) {
         throw toProviderError(error, provider.model)
       }
@@ -92,20 +82,7 @@ export function createEmbedHandler(deps: EmbedDeps): Handler {
       if (data.length !== input.length) {
         throw new ProviderError(502, 'provider_error', `The AI provider answered ${data.length} embeddings for ${input.length} passages.`)
       }
-      for (const item of data) {
-        try {
-          vectors.push(toStoredEmbedding(Array.from(item.embedding)))
-        } catch (error) {
-          if (error instanceof EmbeddingSizeError) {
-            throw new ProviderError(
-              502,
-              'embedding_dimensions',
-              `The embedding model "${provider.model}" returns ${error.dimensions} dimensions; FlowStory stores at most ${EMBEDDING_DIMENSIONS}. Pick another embedding model in Settings → AI providers.`,
-            )
-          }
-          throw new ProviderError(502, 'provider_error', `The embedding model "${provider.model}" returned an invalid vector.`)
-        }
-      }
+      for (const item of data) vectors.push(storedVector(item.embedding, provider.model))
     }
     return vectors
   }

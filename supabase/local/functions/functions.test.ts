@@ -102,6 +102,37 @@ const TEST_FUNCTIONS: Record<string, string> = {
       })
       return new Response(body, { headers: { 'content-type': 'text/event-stream' } })
     })`,
+  // Records whether it learnt that its caller went away: while still deciding what to answer
+  // (before any header was sent), or while streaming (the client stopped reading).
+  'hangup/index.ts': `
+    const seen: Record<string, string> = {}
+    Deno.serve((req) => {
+      const url = new URL(req.url)
+      const id = url.searchParams.get('id') ?? ''
+      if (url.pathname === '/hangup/seen') return Response.json({ seen: seen[id] ?? null })
+      if (url.pathname === '/hangup/before-headers') {
+        seen[id] = 'waiting'
+        return new Promise<Response>((resolve) => {
+          req.signal.addEventListener('abort', () => {
+            seen[id] = 'aborted before headers'
+            resolve(new Response('too late'))
+          })
+        })
+      }
+      const encoder = new TextEncoder()
+      let timer: number | undefined
+      const body = new ReadableStream({
+        start(controller) {
+          controller.enqueue(encoder.encode('data: first\\n\\n'))
+          timer = setInterval(() => controller.enqueue(encoder.encode(': ping\\n\\n')), 50)
+        },
+        cancel() {
+          clearInterval(timer)
+          seen[id] = 'stream cancelled'
+        },
+      })
+      return new Response(body, { headers: { 'content-type': 'text/event-stream' } })
+    })`,
   'crash/index.ts': `
     Deno.serve((req) => {
       if (new URL(req.url).pathname === '/crash/die') Deno.exit(1)
@@ -136,7 +167,7 @@ describe('the functions runner', () => {
       await fs.mkdir(path.dirname(path.join(dir, file)), { recursive: true })
       await fs.writeFile(path.join(dir, file), source)
     }
-    await fs.writeFile(path.join(dir, 'config.toml'), '[functions.stream]\nverify_jwt = false\n\n[functions.crash]\nverify_jwt = false\n\n[functions.pid]\nverify_jwt = false\n')
+    await fs.writeFile(path.join(dir, 'config.toml'), '[functions.stream]\nverify_jwt = false\n\n[functions.hangup]\nverify_jwt = false\n\n[functions.crash]\nverify_jwt = false\n\n[functions.pid]\nverify_jwt = false\n')
     sqlForContext = postgres(env.SUPABASE_DB_URL, { prepare: false, max: 1 })
     service = await createRunner()
     const port = await freePort()
@@ -181,6 +212,25 @@ describe('the functions runner', () => {
       if (event < 3) expect(await (await fetch(`${base}/stream/next`)).text()).toBe('released')
     }
     expect(received).toEqual(['data: token 1', 'data: token 2', 'data: token 3'])
+  })
+
+  it('tells the function when its caller goes away (Stop): before the answer started and while it streams', async () => {
+    const seen = async (id: string) => (await (await fetch(`${base}/hangup/seen?id=${id}`)).json()).seen
+    const early = new AbortController()
+    const waiting = fetch(`${base}/hangup/before-headers?id=early`, { signal: early.signal }).catch((error: Error) => error.name)
+    await expect.poll(() => seen('early'), { timeout: 10_000 }).toBe('waiting')
+    early.abort()
+    expect(await waiting).toBe('AbortError')
+    await expect.poll(() => seen('early'), { timeout: 5_000 }).toBe('aborted before headers')
+
+    const late = new AbortController()
+    const response = await fetch(`${base}/hangup/stream?id=late`, { signal: late.signal })
+    const reader = response.body!.getReader()
+    expect(new TextDecoder().decode((await reader.read()).value)).toContain('data: first')
+    late.abort()
+    await expect.poll(() => seen('late'), { timeout: 5_000 }).toBe('stream cancelled')
+    // The worker stays up for the next request.
+    expect(await seen('late')).toBe('stream cancelled')
   })
 
   it('keeps a worker warm, and starts a new one after it crashed', async () => {

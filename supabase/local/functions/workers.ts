@@ -201,8 +201,12 @@ export function createWorkerPool(options: WorkerPoolOptions) {
         redirect: 'manual',
         // Node's fetch needs duplex for streamed request bodies.
         duplex: hasBody ? 'half' : undefined,
+        // The caller went away (Stop): the function sees its request aborted, as on the edge runtime.
+        signal: req.signal,
       })
     } catch (error) {
+      // Not the worker's fault: nobody is waiting for the answer any more.
+      if (req.signal.aborted) return new Response(null, { status: 499 })
       options.log(`[functions:${name}] request failed: ${(error as Error).message}`)
       // The worker died (or stopped answering): the next request gets a fresh one.
       await retire(worker)

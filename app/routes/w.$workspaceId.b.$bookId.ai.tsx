@@ -1,0 +1,86 @@
+// The editor's AI panel talks to this resource route (action only), never to the Edge
+// Function: the session lives in httpOnly cookies, so only the server holds the writer's
+// access token. It checks the request (same origin, JSON, the contract's shape), adds the
+// workspace and book from the URL and forwards to `${SUPABASE_URL}/functions/v1/chat` with
+// the writer's token; the function's answer comes back unchanged and unbuffered (status,
+// Retry-After, the SSE stream as it arrives). When the browser goes away (Stop), Remix
+// aborts request.signal and with it the upstream fetch, so the function sees the disconnect
+// and stops the provider. Contract and reasons: docs/decisions/018-chat-function.md.
+import type { ActionFunctionArgs } from '@remix-run/node'
+import { json } from '@remix-run/node'
+import { ChatBodySchema, describeIssue } from '~/modules/ai/chat-request.ts'
+import { getRequestAuth } from '~/utils/auth.server.ts'
+import { env } from '~/utils/env.server.ts'
+import { readJsonBody } from '~/utils/request-body.server.ts'
+
+/** A 20,000-character selection and 12 turns of 8,000 characters fit in this, with room. */
+const BODY_LIMIT = 512 * 1024
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+/** What the function's answer keeps; hop-by-hop and length headers are the server's business. */
+const PASSED_HEADERS = ['content-type', 'cache-control', 'retry-after', 'x-accel-buffering']
+
+export async function loader() {
+  return json({ code: 'method_not_allowed', message: 'POST a chat request to this address.' }, { status: 405, headers: { allow: 'POST' } })
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const { workspaceId, bookId } = params
+  if (!UUID.test(workspaceId ?? '') || !UUID.test(bookId ?? '')) {
+    return json({ code: 'not_found', message: 'This book does not exist.' }, { status: 404 })
+  }
+  // Origin, content type and size as every action checks them (a Response is thrown).
+  const raw = await readJsonBody(request, BODY_LIMIT)
+  const parsed = ChatBodySchema.safeParse(raw)
+  if (!parsed.success) return json({ code: 'invalid_request', message: describeIssue(parsed.error) }, { status: 400 })
+
+  const { supabase, claims, headers } = await getRequestAuth(request)
+  // A script calling this needs an answer it can read, not the sign-in page.
+  if (!claims) return json({ code: 'missing_authorization', message: 'Sign in again: your session has ended.' }, { status: 401, headers })
+  // getClaims() above verified (and if needed refreshed) this very session's token.
+  const { data } = await supabase.auth.getSession()
+  const token = data.session?.access_token
+  if (!token) return json({ code: 'missing_authorization', message: 'Sign in again: your session has ended.' }, { status: 401, headers })
+
+  const upstreamHeaders: Record<string, string> = {
+    authorization: `Bearer ${token}`,
+    apikey: env().SUPABASE_ANON_KEY,
+    'content-type': 'application/json',
+    accept: parsed.data.preview ? 'application/json' : 'text/event-stream',
+  }
+  const ip = browserIp(request)
+  if (ip) upstreamHeaders['x-forwarded-for'] = ip
+
+  let upstream: Response
+  try {
+    upstream = await fetch(`${env().SUPABASE_URL}/functions/v1/chat`, {
+      method: 'POST',
+      headers: upstreamHeaders,
+      body: JSON.stringify({ ...parsed.data, workspaceId, bookId }),
+      signal: request.signal,
+    })
+  } catch (error) {
+    if (request.signal.aborted) return new Response(null, { status: 499 })
+    console.error('chat proxy: the chat function is unreachable:', (error as Error).name, (error as Error).message)
+    return json(
+      { code: 'functions_unreachable', message: 'The AI service cannot be reached right now. Try again in a moment.' },
+      { status: 502, headers },
+    )
+  }
+
+  const answer = new Headers()
+  for (const name of PASSED_HEADERS) {
+    const value = upstream.headers.get(name)
+    if (value !== null) answer.set(name, value)
+  }
+  for (const cookie of headers.getSetCookie()) answer.append('set-cookie', cookie)
+  return new Response(upstream.body, { status: upstream.status, headers: answer })
+}
+
+/**
+ * The browser's address as the hosting's load balancer reports it (the first
+ * X-Forwarded-For value). Without one the function counts the app server's address.
+ */
+function browserIp(request: Request): string | null {
+  const first = request.headers.get('x-forwarded-for')?.split(',')[0]?.trim()
+  return first && /^[0-9a-f.:]{2,45}$/i.test(first) ? first : null
+}
