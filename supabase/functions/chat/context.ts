@@ -206,8 +206,9 @@ export function assembleContext(input: ContextInput): ContextPlan {
 export function chapterWindow(text: string, request: ChatRequest, tokens: number): string {
   if (tokens < 40 || text.length === 0) return ''
   const cursor = clamp(request.cursor ?? request.selection?.start ?? text.length, 0, text.length)
-  const mark = request.action === 'suggest' ? ` ${CURSOR_MARK} ` : ''
-  if (estimateTokens(text) + 4 <= tokens) return text.slice(0, cursor) + mark + text.slice(cursor)
+  const marked = request.action === 'suggest'
+  const join = (before: string, after: string) => (marked ? markCursor(before, after) : before + after)
+  if (estimateTokens(text) + 4 <= tokens) return join(text.slice(0, cursor), text.slice(cursor))
   if (request.action === 'summarize') {
     const head = takeTokens(text, Math.floor(tokens * 0.7))
     return `${head}\n[…]\n${takeLastTokens(text.slice(head.length), tokens - estimateTokens(head) - 4)}`
@@ -219,7 +220,14 @@ export function chapterWindow(text: string, request: ChatRequest, tokens: number
   beforeTokens = tokens - afterTokens - 8
   const before = takeLastTokens(beforeText, beforeTokens)
   const after = takeTokens(afterText, afterTokens)
-  return `${before.length < beforeText.length ? '[…] ' : ''}${before}${mark}${after}${after.length < afterText.length ? ' […]' : ''}`
+  return `${before.length < beforeText.length ? '[…] ' : ''}${join(before, after)}${after.length < afterText.length ? ' […]' : ''}`
+}
+
+/** before [CURSOR] after, with one space on each side unless the text has one there already. */
+function markCursor(before: string, after: string): string {
+  const left = before === '' || /\s$/.test(before) ? '' : ' '
+  const right = after === '' || /^\s/.test(after) ? '' : ' '
+  return `${before}${left}${CURSOR_MARK}${right}${after}`
 }
 
 function excerpt(text: string): string {

@@ -71,7 +71,9 @@ export function createWorkerPool(options: WorkerPoolOptions) {
   async function start(name: string, slot: Slot, entrypoint: string): Promise<Worker> {
     const port = await freePort()
     if (stopped) throw new Error('the functions runner has stopped')
-    const args = ['run', '--allow-net', '--allow-env', '--allow-read', '--node-modules-dir=manual', '--cached-only', '--no-prompt']
+    // --unstable-no-legacy-abort: req.signal aborts only when the client goes away (as on the
+    // edge runtime), not also after every delivered response.
+    const args = ['run', '--allow-net', '--allow-env', '--allow-read', '--node-modules-dir=manual', '--cached-only', '--no-prompt', '--unstable-no-legacy-abort']
     const config = [path.join(path.dirname(entrypoint), 'deno.json'), path.join(options.functionsDir, 'deno.json')].find((file) =>
       fs.existsSync(file),
     )
