@@ -433,6 +433,7 @@ export const en: Record<MessageKey, string> = {
   'aiPanel.selection.count': '{count} characters selected',
   'aiPanel.selection.count.one': '1 character selected',
   'aiPanel.selection.tooLong': 'The passage is longer than {max} characters. Select a shorter one.',
+  'aiPanel.preview.sent': 'What was sent',
   'aiPanel.preview.loading': 'Working out what will be sent…',
   'aiPanel.preview.title': 'What will be sent',
   'aiPanel.preview.failed': 'Could not work out what will be sent.',

@@ -433,6 +433,7 @@ export const ptBR = {
   'aiPanel.selection.count': '{count} caracteres selecionados',
   'aiPanel.selection.count.one': '1 caractere selecionado',
   'aiPanel.selection.tooLong': 'O trecho tem mais de {max} caracteres. Selecione um trecho menor.',
+  'aiPanel.preview.sent': 'O que foi enviado',
   'aiPanel.preview.loading': 'Vendo o que será enviado…',
   'aiPanel.preview.title': 'O que será enviado',
   'aiPanel.preview.failed': 'Não foi possível calcular o que será enviado.',

@@ -207,6 +207,8 @@ describe('the AI panel in the editor', () => {
     await page.waitForURL((url) => url.pathname.endsWith(`/c/${citedChapter}`) && url.searchParams.has('passage'))
     const citedText = toPlainText(citedChapter === secretId ? SECRET : ARRIVAL).slice(Number(start), Number(end))
     await page.waitForFunction((expected) => window.getSelection()?.toString().replace(/\n+/g, '\n') === expected.replace(/\n+/g, '\n'), citedText)
+    // The conversation is still there to go on with.
+    await panel.getByText('De quem era o guarda-chuva vermelho?').waitFor()
 
     // Every action ran once; the chapter on the server is what the writer sees.
     const [saved] = await sql<{ plain_text: string }[]>`select plain_text from public.chapters where id = ${arrivalId}`

@@ -86,6 +86,24 @@ export function AiPanel({ editor, saveNow, workspaceId, bookId, chapterId, info,
     equalityFn: (a, b) => a.from === b?.from && a.to === b?.to,
   })
 
+  // Back from a citation in another chapter: the panel reopens on the conversation.
+  const askOpenKey = `flowstory:ask-open:${url}`
+  useEffect(() => {
+    try {
+      if (window.sessionStorage.getItem(askOpenKey) === '1') setView('ask')
+    } catch {
+      // Storage disabled: the panel opens on its actions.
+    }
+  }, [askOpenKey])
+  useEffect(() => {
+    try {
+      if (view === 'ask') window.sessionStorage.setItem(askOpenKey, '1')
+      else window.sessionStorage.removeItem(askOpenKey)
+    } catch {
+      // Not remembered.
+    }
+  }, [view, askOpenKey])
+
   useEffect(() => {
     document.documentElement.classList.add('ai-panel-open')
     firstAction.current?.focus()
@@ -225,7 +243,7 @@ export function AiPanel({ editor, saveNow, workspaceId, bookId, chapterId, info,
           onClose()
         }
       }}
-      className="fixed inset-y-0 right-0 z-30 flex w-full flex-col border-l border-slate-200 bg-white shadow-xl sm:w-[22rem] lg:shadow-none"
+      className="fixed inset-y-0 right-0 z-30 flex w-full flex-col border-l border-slate-200 bg-white shadow-xl sm:w-[20rem] lg:shadow-none"
     >
       <header className="flex items-center gap-2 border-b border-slate-200 px-4 py-3">
         {view !== 'actions' ? (
@@ -352,23 +370,26 @@ function formatUsd(locale: Locale, value: number) {
 
 const KINDS = new Set(['instructions', 'chapter', 'selection', 'summary', 'passage', 'question', 'history'])
 
-export function PreviewBox({ preview, loading, locale }: { preview: Preview | null; loading: boolean; locale: Locale }) {
+export function PreviewBox({ preview, loading, locale, sent = false }: { preview: Preview | null; loading: boolean; locale: Locale; sent?: boolean }) {
   const t = useT()
   if (!preview) return loading ? <p className="text-sm text-slate-500" role="status">{t('aiPanel.preview.loading')}</p> : null
   const n = (x: number) => x.toLocaleString(locale)
   return (
     <section aria-label={t('aiPanel.preview.title')} className="rounded-xl bg-slate-50 p-3 text-sm" data-testid="ai-preview">
-      <h3 className="text-xs font-semibold uppercase tracking-wide text-slate-500">{t('aiPanel.preview.title')}</h3>
+      <h3 className="text-xs font-semibold uppercase tracking-wide text-slate-500">{t(sent ? 'aiPanel.preview.sent' : 'aiPanel.preview.title')}</h3>
       <ul className="mt-2 max-h-48 space-y-1 overflow-y-auto">
-        {preview.context.map((item, i) => (
+        {preview.context.map((item, i) => {
+          const kind = t(KINDS.has(item.kind) ? (`aiPanel.kind.${item.kind}` as MessageKey) : 'aiPanel.kind.other')
+          return (
           <li key={i} className="flex items-baseline gap-2">
-            <span className="shrink-0 rounded bg-white px-1.5 text-xs font-medium text-slate-600 ring-1 ring-slate-200">{t(KINDS.has(item.kind) ? (`aiPanel.kind.${item.kind}` as MessageKey) : 'aiPanel.kind.other')}</span>
+            <span className="shrink-0 rounded bg-white px-1.5 text-xs font-medium text-slate-600 ring-1 ring-slate-200">{kind}</span>
             <span className="min-w-0 flex-1 truncate text-slate-700" title={item.label}>
-              {item.label}
+              {item.label.trim().toLowerCase() === kind.toLowerCase() ? '' : item.label}
             </span>
             <span className="shrink-0 text-xs tabular-nums text-slate-500">{t('aiPanel.tokens', { count: n(item.tokens) })}</span>
           </li>
-        ))}
+          )
+        })}
       </ul>
       <p className="mt-2 text-xs text-slate-600">
         {t('aiPanel.estimate', { prompt: n(preview.estimate.promptTokens), completion: n(preview.estimate.maxCompletionTokens), cost: formatUsd(locale, preview.estimate.costUsd) })}
@@ -453,7 +474,7 @@ function RunView({ run, locale, workspaceId, bookId, canManage, storedSummary, o
       <p className="text-sm text-slate-600">{t(hint)}</p>
       {storedSummary && !started ? <StoredSummaryCard summary={storedSummary} /> : null}
       {run.selection && !proposal ? <p className="line-clamp-3 rounded-lg border-l-4 border-violet-brand/30 bg-slate-50 px-3 py-2 text-xs italic text-slate-600">{run.selection.text}</p> : null}
-      <PreviewBox preview={run.preview} loading={run.phase === 'preview'} locale={locale} />
+      <PreviewBox preview={run.preview} loading={run.phase === 'preview'} locale={locale} sent={started} />
       {run.previewFailure && !started ? <ErrorNotice failure={run.previewFailure} canManage={canManage} workspaceId={workspaceId} /> : null}
       {!started && run.phase !== 'failed' ? (
         <button type="button" onClick={onSend} className="w-full rounded-lg bg-indigo-brand px-4 py-2.5 text-sm font-semibold text-white shadow-sm hover:bg-violet-brand">
@@ -532,6 +553,26 @@ function AskView({ url, chapterId, saveNow, workspaceId, bookId, canManage }: As
   const locale = useLocale()
   const [question, setQuestion] = useState('')
   const [turns, setTurns] = useState<Turn[]>([])
+  // The conversation outlives the page: a citation opens another chapter, and the writer
+  // comes back to the same conversation (this tab only, this book only).
+  const storageKey = `flowstory:ask:${url}`
+  useEffect(() => {
+    try {
+      const saved = window.sessionStorage.getItem(storageKey)
+      if (saved) setTurns((JSON.parse(saved) as Turn[]).map((turn) => ({ ...turn, streaming: false })))
+    } catch {
+      // Nothing kept: a new conversation.
+    }
+  }, [storageKey])
+  useEffect(() => {
+    if (turns.some((turn) => turn.streaming)) return
+    try {
+      if (turns.length === 0) window.sessionStorage.removeItem(storageKey)
+      else window.sessionStorage.setItem(storageKey, JSON.stringify(turns))
+    } catch {
+      // Storage full or disabled: the conversation lasts as long as the page.
+    }
+  }, [turns, storageKey])
   const [preview, setPreview] = useState<{ preview: Preview | null; loading: boolean; failure: ChatFailure | null }>({ preview: null, loading: false, failure: null })
   const [saveFailed, setSaveFailed] = useState(false)
   const controller = useRef<AbortController | null>(null)
@@ -608,7 +649,14 @@ function AskView({ url, chapterId, saveNow, workspaceId, bookId, canManage }: As
 
   return (
     <div className="flex min-h-full flex-col gap-4">
-      <p className="text-sm text-slate-600">{t('aiPanel.hint.ask')}</p>
+      <div className="flex items-start gap-3">
+        <p className="flex-1 text-sm text-slate-600">{t('aiPanel.hint.ask')}</p>
+        {turns.length > 0 && !streaming ? (
+          <button type="button" onClick={() => setTurns([])} className="shrink-0 text-sm font-medium text-violet-brand hover:underline">
+            {t('aiPanel.ask.newConversation')}
+          </button>
+        ) : null}
+      </div>
       <ol className="space-y-3">
         {turns.map((turn, i) => (
           <li key={i} className={turn.role === 'user' ? 'ml-6 rounded-xl bg-violet-50 px-3 py-2 text-sm text-indigo-brand' : 'space-y-2'}>
@@ -668,12 +716,7 @@ function AskView({ url, chapterId, saveNow, workspaceId, bookId, canManage }: As
               {t('aiPanel.ask.send')}
             </button>
           )}
-          {turns.length > 0 && !streaming ? (
-            <button type="button" onClick={() => setTurns([])} className="text-sm font-medium text-violet-brand hover:underline">
-              {t('aiPanel.ask.newConversation')}
-            </button>
-          ) : null}
-          <span className="ml-auto hidden text-[11px] text-slate-400 xl:inline">{t('aiPanel.ask.enterHint')}</span>
+          <span className="ml-auto text-right text-[11px] leading-4 text-slate-400">{t('aiPanel.ask.enterHint')}</span>
         </div>
       </form>
     </div>
