@@ -64,6 +64,10 @@ export async function* readSse(body: ReadableStream<Uint8Array>, signal?: AbortS
   const reader = body.getReader()
   const decoder = new TextDecoder()
   const parser = new SseParser()
+  // A pending read ends as soon as the caller aborts, whether or not the fetch behind the
+  // body ties its stream to the same signal.
+  const cancel = () => void reader.cancel().catch(() => {})
+  signal?.addEventListener('abort', cancel, { once: true })
   try {
     while (true) {
       if (signal?.aborted) return
@@ -73,6 +77,7 @@ export async function* readSse(body: ReadableStream<Uint8Array>, signal?: AbortS
       for (const event of parser.push(decoder.decode(value, { stream: true }))) yield event
     }
   } finally {
+    signal?.removeEventListener('abort', cancel)
     // The consumer stopped early (Stop, an error event): let the server see the disconnect.
     reader.cancel().catch(() => {})
   }
