@@ -76,6 +76,65 @@ afterAll(async () => {
 })
 
 describe('the AI panel in the editor', () => {
+  it('opens and closes from the keyboard, and explains a cut answer, a refused key and a busy provider without touching the chapter', async () => {
+    const owner = await createConfirmedUser({ SUPABASE_URL: apiUrl, SUPABASE_SERVICE_ROLE_KEY: serviceRoleKey }, 'Lygia')
+    const [workspace] = await sql<{ id: string }[]>`select id from public.tenants where created_by = ${owner.id} and personal`
+    const [book] = await sql<{ id: string }[]>`insert into public.books (tenant_id, title, language) values (${workspace.id}, 'Ciranda de Pedra', 'pt-BR') returning id`
+    const [chapter] = await sql<{ id: string }[]>`
+      insert into public.chapters (tenant_id, book_id, position, title, content, plain_text)
+      values (${workspace.id}, ${book.id}, 1, 'A chegada', ${sql.json(ARRIVAL as never)}, ${toPlainText(ARRIVAL)}) returning id`
+    const [provider] = await sql<{ id: string }[]>`
+      insert into public.ai_providers (tenant_id, kind, base_url, chat_model, embed_model)
+      values (${workspace.id}, 'openai_compatible', ${fake.url}, 'gpt-4o-mini', 'text-embedding-3-small') returning id`
+    await sql`select private.store_provider_key(${provider.id}, ${canary}, ${owner.id})`
+    const context = await browser.newContext({ locale: 'pt-BR', viewport: { width: 1280, height: 900 } })
+    const page = await context.newPage()
+    await signInThroughPage(page, appUrl, owner)
+    await page.goto(`${appUrl}/w/${workspace.id}/b/${book.id}/c/${chapter.id}`)
+    await page.locator('.ProseMirror').waitFor()
+    const original = await chapterText(page)
+
+    // Keyboard: Enter on the toggle opens the panel on its first action; Escape closes it
+    // and gives the focus back to the toggle.
+    const toggle = page.getByRole('button', { name: 'Assistente de IA' })
+    await toggle.focus()
+    await page.keyboard.press('Enter')
+    const panel = page.locator('#ai-panel')
+    await panel.waitFor()
+    await expect(page.evaluate(() => document.activeElement?.textContent)).resolves.toContain('Sugerir próximos passos')
+    await page.keyboard.press('Escape')
+    await panel.waitFor({ state: 'detached' })
+    await expect(toggle.evaluate((el) => el === document.activeElement)).resolves.toBe(true)
+    await page.keyboard.press('Enter')
+    await panel.waitFor()
+
+    // The stream is cut halfway: nothing to accept, nothing written.
+    fake.fake.set({ failures: [{ kind: 'cut_stream', endpoint: 'chat', afterChunks: 3, times: 1 }] })
+    await selectParagraph(page, 'Ela trazia um guarda-chuva')
+    await runAction(page, 'Reescrever')
+    await panel.getByText('A resposta foi interrompida. Nada foi alterado no seu capítulo.', { exact: false }).waitFor()
+    expect(await panel.getByRole('button', { name: 'Aceitar' }).count()).toBe(0)
+    expect(await chapterText(page)).toBe(original)
+
+    // The provider refuses the key: the owner is sent to the settings.
+    await sql`select private.store_provider_key(${provider.id}, ${'sk-wrong-' + randomUUID()}, ${owner.id})`
+    await panel.getByRole('button', { name: 'Voltar às ações' }).click()
+    await runAction(page, 'Sugerir próximos passos')
+    await panel.getByText('O provedor recusou a chave do espaço.', { exact: false }).waitFor()
+    await expect(panel.getByRole('link', { name: 'Configurações → Provedores de IA' }).getAttribute('href')).resolves.toBe(`/w/${workspace.id}/settings/ai`)
+
+    // The provider is busy: wait as long as it said.
+    await sql`select private.store_provider_key(${provider.id}, ${canary}, ${owner.id})`
+    fake.fake.set({ failures: [{ kind: 'rate_limit', endpoint: 'chat', retryAfterSeconds: 7, times: 1 }] })
+    await panel.getByRole('button', { name: 'Pedir de novo' }).click()
+    await panel.getByTestId('ai-preview').waitFor()
+    await panel.getByRole('button', { name: 'Enviar — Sugerir próximos passos' }).click()
+    await panel.getByText('Espere 7 segundos', { exact: false }).waitFor()
+    expect(await chapterText(page)).toBe(original)
+    fake.fake.set({ failures: [] })
+    await context.close()
+  }, 120_000)
+
   it('runs every action with preview, streaming, Stop, proposals and citations, and never leaks the key', async () => {
     const owner = await createConfirmedUser({ SUPABASE_URL: apiUrl, SUPABASE_SERVICE_ROLE_KEY: serviceRoleKey }, 'Machado')
     const [workspace] = await sql<{ id: string }[]>`select id from public.tenants where created_by = ${owner.id} and personal`

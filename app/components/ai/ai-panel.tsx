@@ -79,9 +79,10 @@ export function AiPanel({ editor, saveNow, workspaceId, bookId, chapterId, info,
 
   const selection = useEditorState({
     editor,
+    // Typing moves an empty selection on every keystroke: that must not re-render the panel.
     selector: ({ editor: e }) => {
       const { from, to, empty } = e.state.selection
-      return { from, to, empty }
+      return empty ? { from: 0, to: 0, empty } : { from, to, empty }
     },
     equalityFn: (a, b) => a.from === b?.from && a.to === b?.to,
   })
