@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process'
 import path from 'node:path'
 import { projectRoot } from '../supabase/local/config.ts'
 import { startStack, type RunningStack } from '../supabase/local/start.ts'
+import { describeDrain, drainEmbeddings } from './embed-drain.ts'
 
 let stack: RunningStack | undefined
 const env: NodeJS.ProcessEnv = { ...process.env, PORT: process.env.PORT ?? '3000' }
@@ -39,27 +40,21 @@ if (stack) {
 }
 
 // The book memory: chapters saved since the last pass are embedded by the `embed` Edge
-// Function (decision 017), as production's scheduled job does. Quiet unless it did something.
+// Function (decision 017), as production's scheduled `npm run embed:drain` does. Quiet unless
+// it did something.
 const DRAIN_EVERY_MS = 30 * 1000
-async function drainEmbeddings() {
-  if (!stack) return
+async function drainQuietly(apiUrl: string, serviceKey: string) {
   try {
-    const response = await fetch(`${stack.env.API_URL}/functions/v1/embed`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${stack.env.SERVICE_ROLE_KEY}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ drain: true }),
-    })
-    const body = (await response.json().catch(() => null)) as { claimed?: number; done?: unknown[]; failed?: { code: string }[] } | null
-    if (!response.ok) console.log(`Embedding queue: the embed function answered ${response.status}.`)
-    else if (body?.claimed) {
-      const reasons = [...new Set((body.failed ?? []).map((failure) => failure.code))].join(', ')
-      console.log(`Embedding queue: ${body.done?.length ?? 0} chapters embedded, ${body.failed?.length ?? 0} to retry later${reasons ? ` (${reasons})` : ''}.`)
-    }
+    const result = await drainEmbeddings(apiUrl, serviceKey)
+    if (result.claimed) console.log(describeDrain(result))
   } catch (error) {
-    console.log(`Embedding queue: could not reach the embed function (${(error as Error).message}).`)
+    console.log(`Embedding queue: ${(error as Error).message}.`)
   }
 }
-if (stack) setInterval(() => void drainEmbeddings(), DRAIN_EVERY_MS).unref()
+if (stack) {
+  const { API_URL, SERVICE_ROLE_KEY } = stack.env
+  setInterval(() => void drainQuietly(API_URL, SERVICE_ROLE_KEY), DRAIN_EVERY_MS).unref()
+}
 
 let stopping = false
 async function shutdown(code: number) {

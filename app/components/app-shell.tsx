@@ -53,6 +53,11 @@ export function AppShell({ workspaces, current, children }: ShellProps) {
           </details>
           <nav className="ml-auto flex items-center gap-1 text-sm">
             {current ? (
+              <NavLink to={`/w/${current.id}/usage`} className={({ isActive }) => `rounded-md px-3 py-1.5 ${isActive ? 'bg-slate-100 font-semibold' : 'hover:bg-slate-50'}`}>
+                {t('usage.nav')}
+              </NavLink>
+            ) : null}
+            {current ? (
               <NavLink to={`/w/${current.id}/trash`} className={({ isActive }) => `rounded-md px-3 py-1.5 ${isActive ? 'bg-slate-100 font-semibold' : 'hover:bg-slate-50'}`}>
                 {t('trash.nav')}
               </NavLink>

@@ -130,4 +130,21 @@ describe('the AI panel\'s proxy route', () => {
     expect(await refused.json()).toMatchObject({ code: 'not_member' })
     expect(await usageRows(ana.workspaceId)).toEqual([])
   }, 60_000)
+
+  it('answers 502 functions_unreachable as JSON when the functions endpoint cannot be reached', async () => {
+    const ana = await writerWithBook('Ana')
+    const realFetch = globalThis.fetch
+    const down = vi.spyOn(globalThis, 'fetch').mockImplementation((input, init) =>
+      String(input instanceof Request ? input.url : input).includes('/functions/v1/chat') ? Promise.reject(new TypeError('fetch failed')) : realFetch(input, init),
+    )
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {})
+    try {
+      const response = await callProxy(ana, { action: 'suggest', chapterId: ana.chapterId })
+      expect(response.status).toBe(502)
+      expect(await response.json()).toMatchObject({ code: 'functions_unreachable', message: expect.any(String) })
+    } finally {
+      down.mockRestore()
+      errors.mockRestore()
+    }
+  }, 60_000)
 })

@@ -15,6 +15,8 @@ import { useLocale } from '~/utils/i18n.ts'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { Notice } from '~/components/ui/notice.tsx'
 import { WorkspaceIdSchema } from '~/modules/workspaces/schema.ts'
+import { OnboardingCard } from '~/components/onboarding-card.tsx'
+import { getOnboardingOffer } from '~/modules/onboarding/onboarding.server.ts'
 import { listMembers } from '~/modules/workspaces/workspaces.server.ts'
 import { requireUser } from '~/utils/auth.server.ts'
 import { withUser } from '~/utils/db.server.ts'
@@ -33,13 +35,18 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   // After a book was moved to the trash: its title, for the notice with Undo.
   const trashedId = new URL(request.url).searchParams.get('trashed')
   // RLS returns nothing of a workspace the caller does not belong to.
-  const { members, books, trashed } = await withUser(claims, async (tx) => ({
-    members: await listMembers({ tx, workspaceId: workspaceId.data }),
-    books: await listBooks({ tx, workspaceId: workspaceId.data }),
-    trashed: isUuid(trashedId) ? await getBook({ tx, bookId: trashedId }) : null,
-  }))
+  const { members, books, trashed, onboarding } = await withUser(claims, async (tx) => {
+    const books = await listBooks({ tx, workspaceId: workspaceId.data })
+    return {
+      members: await listMembers({ tx, workspaceId: workspaceId.data }),
+      books,
+      trashed: isUuid(trashedId) ? await getBook({ tx, bookId: trashedId }) : null,
+      // The first-run wizard (decision 022): offered while this workspace has no book.
+      onboarding: await getOnboardingOffer({ tx, workspaceId: workspaceId.data, hasBooks: books.length > 0 }),
+    }
+  })
   const trashedBook = trashed?.deletedAt && trashed.workspaceId === workspaceId.data ? { id: trashed.id, title: trashed.title } : null
-  return json({ members, books, trashedBook }, { headers })
+  return json({ members, books, trashedBook, onboarding }, { headers })
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -54,7 +61,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 export default function WorkspaceHome() {
   const t = useT()
-  const { members, books, trashedBook } = useLoaderData<typeof loader>()
+  const { members, books, trashedBook, onboarding } = useLoaderData<typeof loader>()
   const result = useActionData<typeof action>()
   const busy = useNavigation().state === 'submitting'
   const locale = useLocale()
@@ -69,6 +76,7 @@ export default function WorkspaceHome() {
       {trashedBook ? (
         <TrashedNotice workspaceId={workspace.id} kind="book" id={trashedBook.id} title={trashedBook.title} message={t('trash.bookTrashed', { title: trashedBook.title, days: TRASH_RETENTION_DAYS })} />
       ) : null}
+      {onboarding ? <OnboardingCard workspaceId={workspace.id} offer={onboarding} /> : null}
       <div>
         <p className="text-sm font-medium text-violet-brand">{workspace.personal ? t('workspace.home.personal') : t('workspace.home.shared')}</p>
         <h1 className="mt-1 font-serif text-3xl font-semibold text-indigo-brand">{workspace.name}</h1>

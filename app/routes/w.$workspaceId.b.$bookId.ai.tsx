@@ -50,65 +50,67 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const ip = browserIp(request)
   if (ip) upstreamHeaders['x-forwarded-for'] = ip
 
-  // request.signal is not handed to fetch: under remix-serve, fetch is @remix-run/web-fetch's,
-  // whose abort cancels the response body even while the server's writer holds a reader on
-  // it — an unhandled rejection that ends the whole app server on every Stop. So the signal
-  // aborts only the wait for the answer's headers; after that, the body is relayed through a
-  // stream of our own and a disconnect cancels our reader on it (the function sees the
-  // connection close either way).
-  const beforeHeaders = new AbortController()
-  const abortBeforeHeaders = () => beforeHeaders.abort()
-  request.signal.addEventListener('abort', abortBeforeHeaders, { once: true })
+  // Until the function answers, the browser going away aborts the request; afterwards it
+  // cancels the body we are relaying. (Not request.signal straight into fetch: under
+  // remix-serve, Remix's fetch polyfill answers an abort after the response by cancelling a
+  // body that already has a reader, and that rejection takes the whole server down.)
+  if (request.signal.aborted) return new Response(null, { status: 499 })
+  const beforeAnswer = new AbortController()
+  const abortBeforeAnswer = () => beforeAnswer.abort()
+  request.signal.addEventListener('abort', abortBeforeAnswer, { once: true })
   let upstream: Response
   try {
     upstream = await fetch(`${env().SUPABASE_URL}/functions/v1/chat`, {
       method: 'POST',
       headers: upstreamHeaders,
       body: JSON.stringify({ ...parsed.data, workspaceId, bookId }),
-      signal: beforeHeaders.signal,
+      signal: beforeAnswer.signal,
     })
   } catch (error) {
-    request.signal.removeEventListener('abort', abortBeforeHeaders)
     if (request.signal.aborted) return new Response(null, { status: 499 })
     console.error('chat proxy: the chat function is unreachable:', (error as Error).name, (error as Error).message)
     return json(
       { code: 'functions_unreachable', message: 'The AI service cannot be reached right now. Try again in a moment.' },
       { status: 502, headers },
     )
+  } finally {
+    request.signal.removeEventListener('abort', abortBeforeAnswer)
   }
 
-  // The auth client's Set-Cookie headers, copied as json() copies them: under remix-serve the
-  // global Headers is @remix-run/web-fetch's, which has no getSetCookie().
+  // The auth client's refreshed session cookies (if any), plus the function's own headers.
   const answer = new Headers(headers)
   for (const name of PASSED_HEADERS) {
     const value = upstream.headers.get(name)
     if (value !== null) answer.set(name, value)
   }
-  request.signal.removeEventListener('abort', abortBeforeHeaders)
   return new Response(relay(upstream.body, request.signal), { status: upstream.status, headers: answer })
 }
 
-/** The upstream body chunk by chunk as it comes; the browser going away cancels the upstream read. */
-function relay(body: ReadableStream<Uint8Array> | null, signal: AbortSignal): ReadableStream<Uint8Array> | null {
+/**
+ * The function's body chunk by chunk as it arrives (one read per pull: nothing is held back),
+ * cancelled upstream when the browser goes away, so the function sees the disconnect.
+ */
+function relay(body: ReadableStream<Uint8Array> | null, browser: AbortSignal): ReadableStream<Uint8Array> | null {
   if (!body) return null
   const reader = body.getReader()
   const stop = () => void reader.cancel().catch(() => {})
-  if (signal.aborted) stop()
-  else signal.addEventListener('abort', stop, { once: true })
+  if (browser.aborted) stop()
+  else browser.addEventListener('abort', stop, { once: true })
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       try {
-        const { value, done } = await reader.read()
+        const { done, value } = await reader.read()
         if (done) {
-          signal.removeEventListener('abort', stop)
+          browser.removeEventListener('abort', stop)
           controller.close()
         } else controller.enqueue(value)
       } catch (error) {
-        signal.removeEventListener('abort', stop)
+        browser.removeEventListener('abort', stop)
         controller.error(error)
       }
     },
     cancel() {
+      browser.removeEventListener('abort', stop)
       stop()
     },
   })

@@ -64,6 +64,11 @@ export default function WorkspaceSettings() {
           {t('ai.providers.link')} →
         </Link>
       </p>
+      <p className="text-sm">
+        <Link to="../usage" relative="path" className="font-semibold text-violet-brand hover:underline">
+          {t('usage.nav')} →
+        </Link>
+      </p>
     </div>
   )
 }

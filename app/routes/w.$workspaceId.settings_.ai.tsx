@@ -8,16 +8,17 @@
 // See docs/decisions/015-ai-providers.md.
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { json } from '@remix-run/node'
-import { FunctionsHttpError, type SupabaseClient } from '@supabase/supabase-js'
+import type { SupabaseClient } from '@supabase/supabase-js'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useState } from 'react'
+import { ApiKeyField, BaseUrlField, ProviderKindField } from '~/components/ai/provider-fields.tsx'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { Button } from '~/components/ui/button.tsx'
 import { Field } from '~/components/ui/field.tsx'
 import { Notice } from '~/components/ui/notice.tsx'
-import { SelectField } from '~/components/ui/select-field.tsx'
+import { testProviderConnection, type TestResult } from '~/modules/ai/test-connection.server.ts'
 import { AiProviderError, deleteProvider, getAiSettings, saveProvider, type AiSettings, type AuditEntry } from '~/modules/ai/providers.server.ts'
-import { BASE_URL_MAX, KEY_MAX, MODEL_MAX, OPENAI_BASE_URL, PROVIDER_KINDS, ProviderFormSchema, type ProviderKind } from '~/modules/ai/schema.ts'
+import { MODEL_MAX, ProviderFormSchema, type ProviderKind } from '~/modules/ai/schema.ts'
 import { canManageWorkspace, WorkspaceIdSchema } from '~/modules/workspaces/schema.ts'
 import { getWorkspace } from '~/modules/workspaces/workspaces.server.ts'
 import { requireUser } from '~/utils/auth.server.ts'
@@ -37,8 +38,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!settings) throw new Response('Not found', { status: 404, headers })
   return json({ settings }, { headers })
 }
-
-type TestResult = { models: string[]; chatModelFound: boolean; embedModelFound: boolean }
 
 type ActionResult =
   | { status: 'tested'; test: TestResult; keyLast4: null; error: null; fieldErrors: null; values: null }
@@ -83,37 +82,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
   }
 }
 
-// The codes the ai-models function answers with, each with a sentence in the writer's language.
-const TEST_ERRORS: Record<string, MessageKey> = {
-  invalid_key: 'ai.test.error.invalid_key',
-  provider_unreachable: 'ai.test.error.provider_unreachable',
-  provider_rate_limited: 'ai.test.error.provider_rate_limited',
-  bad_base_url: 'ai.test.error.bad_base_url',
-  no_provider: 'ai.test.error.no_provider',
-  provider_error: 'ai.test.error.provider_error',
-}
-
 async function testConnection(supabase: SupabaseClient, workspaceId: string, headers: Headers) {
-  const { data, error } = await supabase.functions.invoke<TestResult>('ai-models', { body: { workspaceId } })
-  if (error || !data) {
-    let code: string | null = null
-    let status = 502
-    if (error instanceof FunctionsHttpError) {
-      const response = error.context as Response
-      status = response.status >= 400 && response.status < 600 ? response.status : 502
-      code = await response.json().then((body: { code?: unknown }) => (typeof body?.code === 'string' ? body.code : null), () => null)
-      // The app checked the role already; a 404 here is a function that is not deployed (or a
-      // race with a membership change), which the writer can only retry.
-      if (status === 404) status = 503
-      if (status === 403) return refused(403, 'workspace.error.forbidden', headers)
-    } else {
-      // Only our own words in the log: the error's text is not ours to trust.
-      console.error('ai-models could not be called:', error?.name ?? 'no data')
-    }
-    return refused(status, (code && TEST_ERRORS[code]) || 'ai.test.error.unavailable', headers)
-  }
-  const test: TestResult = { models: data.models, chatModelFound: data.chatModelFound, embedModelFound: data.embedModelFound }
-  return json<ActionResult>({ status: 'tested', test, keyLast4: null, error: null, fieldErrors: null, values: null }, { headers })
+  const outcome = await testProviderConnection(supabase, workspaceId)
+  if (!outcome.ok) return refused(outcome.status, outcome.error, headers)
+  return json<ActionResult>({ status: 'tested', test: outcome.test, keyLast4: null, error: null, fieldErrors: null, values: null }, { headers })
 }
 
 export default function AiProviderSettings() {
@@ -170,26 +142,8 @@ function ManageProvider({ settings, result, busy }: { settings: AiSettings; resu
   return (
     <>
       <Form method="post" noValidate className="grid gap-4 rounded-2xl bg-white p-6 shadow-sm ring-1 ring-slate-200 sm:grid-cols-2" key={provider?.updatedAt ?? 'new'}>
-        <SelectField
-          label={t('ai.providers.kind')}
-          name="kind"
-          value={kind}
-          onChange={(event) => setKind(event.target.value as ProviderKind)}
-          options={PROVIDER_KINDS.map((k) => ({ value: k, label: t(`ai.providers.kind.${k}`) }))}
-          className="sm:col-span-2"
-        />
-        <Field
-          label={t('ai.providers.baseUrl')}
-          name="baseUrl"
-          type="url"
-          inputMode="url"
-          defaultValue={values?.baseUrl ?? provider?.baseUrl ?? ''}
-          placeholder={kind === 'openai' ? OPENAI_BASE_URL : 'https://…/v1'}
-          maxLength={BASE_URL_MAX}
-          hint={t('ai.providers.baseUrl.hint')}
-          error={fieldError('baseUrl')}
-          className="sm:col-span-2"
-        />
+        <ProviderKindField kind={kind} onChange={setKind} className="sm:col-span-2" />
+        <BaseUrlField kind={kind} defaultValue={values?.baseUrl ?? provider?.baseUrl ?? ''} error={fieldError('baseUrl')} className="sm:col-span-2" />
         <Field
           label={t('ai.providers.chatModel')}
           name="chatModel"
@@ -216,19 +170,7 @@ function ManageProvider({ settings, result, busy }: { settings: AiSettings; resu
           <p className="text-sm text-slate-600" data-testid="stored-key">
             {provider?.keyLast4 ? t('ai.providers.key.stored', { last4: provider.keyLast4 }) : t('ai.providers.key.none')}
           </p>
-          <Field
-            label={provider?.keyLast4 ? t('ai.providers.key.rotate') : t('ai.providers.apiKey')}
-            name="apiKey"
-            type="password"
-            // Write-only, and never the browser's saved sign-in password.
-            autoComplete="new-password"
-            spellCheck={false}
-            defaultValue=""
-            maxLength={KEY_MAX + 2}
-            hint={provider?.keyLast4 ? t('ai.providers.apiKey.rotateHint') : t('ai.providers.apiKey.hint')}
-            error={fieldError('apiKey')}
-            className="mt-2"
-          />
+          <ApiKeyField keyLast4={provider?.keyLast4} error={fieldError('apiKey')} className="mt-2" />
         </div>
         <div className="flex flex-wrap items-center gap-3 sm:col-span-2">
           <Button type="submit" disabled={busy}>

@@ -167,7 +167,9 @@ export function serveFetch(handler: FetchHandler, options: { host: string; port:
       // reading SSE would take half an answer for the whole): drop the connection instead.
       if (res.headersSent) res.destroy()
       else res.writeHead(500).end()
-      if ((error as NodeJS.ErrnoException).code !== 'ERR_STREAM_PREMATURE_CLOSE') {
+      // A client that went away mid-answer (Stop) is not a failure worth a stack trace.
+      const clientGone = (error as NodeJS.ErrnoException).code === 'ERR_STREAM_PREMATURE_CLOSE' || (error as Error).name === 'AbortError'
+      if (!clientGone) {
         console.error(`[${options.name}] failed writing a response:`, error)
       }
     }

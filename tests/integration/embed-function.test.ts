@@ -3,14 +3,19 @@
 // served from this process. The handler's edge cases are in
 // supabase/functions/tests/embed.test.ts; this proves the wiring: RLS membership, the key
 // read through private.provider_api_key, replace_chapter_chunks' reuse, the queue and usage.
+import { execFile } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
+import path from 'node:path'
+import { promisify } from 'node:util'
 import postgres from 'postgres'
 import { inject } from 'vitest'
+import { projectRoot } from '../../supabase/local/config.ts'
 import { createTestUser, type TestUser } from '../../supabase/local/storage/test-tokens.ts'
 import { startFakeOpenAI, type RunningFakeOpenAI } from '../fakes/fake-openai.server.ts'
 import { DEFAULT_API_KEY } from '../fakes/fake-openai.ts'
 
 const env = inject('stackEnv')
+const run = promisify(execFile)
 const FUNCTION_URL = `${env.SUPABASE_URL}/functions/v1/embed`
 
 const WORDS = 'Capitu olhava o mar enquanto Bentinho contava as ondas da praia de Matacavalos ao fim da tarde sem pressa nem medo'.split(' ')
@@ -187,4 +192,29 @@ describe('embed through /functions/v1', () => {
       await sql`select private.store_provider_key(${providerId}, ${DEFAULT_API_KEY}, ${owner.id})`
     }
   }, 60_000)
+})
+
+describe('npm run embed:drain (scripts/embed-drain.ts), as a scheduler runs it', () => {
+  it('embeds the chapters waiting in the queue from a separate process with the service key', async () => {
+    const chapterId = await newChapter(CHAPTER.slice(0, 4000))
+    await putFirstInQueue(chapterId)
+    const { stdout } = await run(process.execPath, [path.join(projectRoot, 'scripts', 'embed-drain.ts')], {
+      cwd: projectRoot,
+      env: { ...process.env, SUPABASE_URL: env.SUPABASE_URL, SUPABASE_SERVICE_ROLE_KEY: env.SUPABASE_SERVICE_ROLE_KEY },
+    })
+    expect(stdout).toMatch(/^Embedding queue: [1-9]\d* chapters embedded, \d+ to retry later/m)
+    const chunks = await storedChunks(chapterId)
+    expect(chunks.length).toBeGreaterThanOrEqual(1)
+    expect(chunks.every((c) => c.dims === 1536)).toBe(true)
+    expect(await sql`select 1 from public.embed_queue where chapter_id = ${chapterId}`).toHaveLength(0)
+  }, 60_000)
+
+  it('says what is missing instead of failing silently', async () => {
+    const failed = await run(process.execPath, [path.join(projectRoot, 'scripts', 'embed-drain.ts')], {
+      cwd: projectRoot,
+      env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production' },
+    }).then(() => null, (error: { code: number; stderr: string }) => error)
+    expect(failed?.code).toBe(2)
+    expect(failed?.stderr).toMatch(/Set SUPABASE_URL and SUPABASE_SERVICE_ROLE_KEY/)
+  })
 })

@@ -11,6 +11,7 @@
 // provider's text, and OpenAI's 401 quotes part of the key).
 import OpenAI from 'openai'
 import type { Tx } from './db.ts'
+import { guardedFetch, privateBaseUrlsAllowed, UnsafeBaseUrlError, type ResolveHost } from './base-url-guard.ts'
 import { HttpError, jsonResponse } from './errors.ts'
 
 /** Where a provider without a base URL (kind `openai`) is reached. */
@@ -116,15 +117,28 @@ export async function resolveProvider(tx: Tx, tenantId: string, purpose: Purpose
   )
 }
 
-export type ClientOptions = { timeoutMs?: number; maxRetries?: number }
+export type ClientOptions = {
+  timeoutMs?: number
+  maxRetries?: number
+  /** Call a workspace's own provider on a private or local address (default: AI_ALLOW_PRIVATE_BASE_URLS). */
+  allowPrivateBaseUrls?: boolean
+  /** How the SSRF guard resolves host names (tests). */
+  resolveHost?: ResolveHost
+}
 
-/** The SDK client for a provider: few retries (the queue retries later) and a timeout. */
+/**
+ * The SDK client for a provider: few retries (the queue retries later) and a timeout. A
+ * workspace's own provider is reached through the SSRF guard (base-url-guard.ts): every
+ * request to a private, loopback or link-local address is refused as `unsafe_base_url`.
+ */
 export function createProviderClient(provider: ResolvedProvider, options: ClientOptions = {}): OpenAI {
+  const allowPrivate = options.allowPrivateBaseUrls ?? privateBaseUrlsAllowed()
   return new OpenAI({
     baseURL: provider.baseURL,
     apiKey: provider.apiKey,
     maxRetries: options.maxRetries ?? 1,
     timeout: options.timeoutMs ?? 30_000,
+    ...(provider.source === 'own' && !allowPrivate ? { fetch: guardedFetch(options.resolveHost) } : {}),
   })
 }
 
@@ -142,6 +156,9 @@ export class ProviderError extends HttpError {
 /** Maps whatever the SDK threw to a ProviderError (unknown errors included: they may quote the request). */
 export function toProviderError(error: unknown, model: string): ProviderError {
   if (error instanceof ProviderError) return error
+  if (error instanceof UnsafeBaseUrlError || (error instanceof OpenAI.APIConnectionError && error.cause instanceof UnsafeBaseUrlError)) {
+    return new ProviderError(422, 'unsafe_base_url', new UnsafeBaseUrlError().message)
+  }
   if (error instanceof OpenAI.APIConnectionTimeoutError) {
     return new ProviderError(504, 'provider_unreachable', 'The AI provider did not answer in time. Try again in a moment.')
   }

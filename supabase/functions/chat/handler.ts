@@ -160,9 +160,14 @@ export function createChatHandler(deps: ChatDeps): ChatHandler {
       )
     } catch (error) {
       req.signal.removeEventListener('abort', onClientGone)
-      // Refused before generating (bad key, unknown model, 429, unreachable) or stopped
-      // before the provider answered: nothing was generated, nothing is logged.
-      if (clientGone) return new Response(null, { status: 499 })
+      // Stopped while the provider was reading the prompt: it had the whole request, so its
+      // prompt counts (estimated); no completion came back.
+      if (clientGone) {
+        await logUsage(claims, request, book.tenantId, book.id, provider, plan, '', null)
+        return new Response(null, { status: 499 })
+      }
+      // Refused before generating (bad key, unknown model, 429, unreachable): nothing was
+      // spent, nothing is logged.
       throw contractStatus(toProviderError(error, provider.model))
     }
 

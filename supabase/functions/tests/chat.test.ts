@@ -639,3 +639,21 @@ Deno.test('the canary key never appears in a response, an event or a log line, w
     await t.close()
   }
 })
+
+Deno.test('Stop before the first token: the provider call is aborted and the prompt is logged as estimated, with no completion', async () => {
+  const t = await setup({ fake: { latency: { firstByteMs: 500 } } })
+  try {
+    const browser = new AbortController()
+    const pending = t.post({ action: 'suggest', chapterId: t.chapterId }, { signal: browser.signal })
+    await eventually(() => t.fake.calls.some((c) => c.endpoint === null || c.endpoint === 'chat'), 'the provider got the request')
+    browser.abort()
+    const response = await pending
+    assert.equal(response.status, 499)
+    await response.body?.cancel()
+    assert.equal(t.db.usage.length, 1)
+    assert.ok(t.db.usage[0].promptTokens > 0)
+    assert.equal(t.db.usage[0].completionTokens, 0)
+  } finally {
+    await t.close()
+  }
+})

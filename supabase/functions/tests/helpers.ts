@@ -1,7 +1,13 @@
 // Test doubles for function handlers: a signing key with its JWKS, tokens shaped like
 // GoTrue's, and a fake transaction that answers queries with canned rows.
 import { exportJWK, generateKeyPair, SignJWT, type JSONWebKeySet } from 'jose'
+import { ALLOW_PRIVATE_ENV } from '../_shared/base-url-guard.ts'
 import type { Tx } from '../_shared/db.ts'
+
+// The fake provider listens on 127.0.0.1, which the SSRF guard refuses unless private base
+// URLs are allowed — as the local stack allows them. The guard's own tests pass
+// allowPrivateBaseUrls: false explicitly.
+Deno.env.set(ALLOW_PRIVATE_ENV, 'true')
 
 export async function testSigner() {
   const { privateKey, publicKey } = await generateKeyPair('ES256')

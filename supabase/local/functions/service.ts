@@ -37,6 +37,10 @@ export function createFunctionsService(context: ServiceContext, options: Functio
     log,
     watch: options.watch ?? true,
     functionEnv: () => ({
+      // A writer's local Ollama or vLLM, and the tests' fake provider, live on this machine:
+      // the local stack lets functions call private addresses (supabase/functions/.env can
+      // say false to try the SSRF guard; hosted projects leave it unset).
+      AI_ALLOW_PRIVATE_BASE_URLS: 'true',
       ...readEnvFile(path.join(functionsDir, '.env'), log),
       SUPABASE_URL: urls.apiUrl,
       SUPABASE_ANON_KEY: keys.anonKey,
