@@ -528,7 +528,6 @@ export const en: Record<MessageKey, string> = {
   'aiPanel.preview.sent': 'What was sent',
   'aiPanel.preview.loading': 'Working out what will be sent…',
   'aiPanel.preview.title': 'What will be sent',
-  'aiPanel.preview.failed': 'Could not work out what will be sent.',
   'aiPanel.preview.model': 'Model {model} · {source}',
   'aiPanel.source.own': 'this workspace’s key',
   'aiPanel.source.platform': 'platform provider',
@@ -551,7 +550,6 @@ export const en: Record<MessageKey, string> = {
   'aiPanel.saving': 'Saving the chapter before sending…',
   'aiPanel.streaming': 'Writing…',
   'aiPanel.stopped': 'You stopped the answer. Nothing was changed in your chapter.',
-  'aiPanel.answer': 'Answer',
   'aiPanel.empty': 'The model wrote nothing. Try again.',
   'aiPanel.again': 'Ask again',
   'aiPanel.summary.stored': 'Stored summary of this version of the chapter',
@@ -599,5 +597,4 @@ export const en: Record<MessageKey, string> = {
   'aiPanel.error.signedOut': 'Your session has expired. Sign in again and retry.',
   'aiPanel.error.invalidRequest': 'The request could not be sent like this (passage or question too long?). Adjust it and try again.',
   'aiPanel.error.unknown': 'Something went wrong with the AI. Nothing was changed in your chapter. Try again.',
-  'aiPanel.passage.shown': 'Cited passage selected in the chapter.',
 }

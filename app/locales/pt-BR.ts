@@ -528,7 +528,6 @@ export const ptBR = {
   'aiPanel.preview.sent': 'O que foi enviado',
   'aiPanel.preview.loading': 'Vendo o que será enviado…',
   'aiPanel.preview.title': 'O que será enviado',
-  'aiPanel.preview.failed': 'Não foi possível calcular o que será enviado.',
   'aiPanel.preview.model': 'Modelo {model} · {source}',
   'aiPanel.source.own': 'chave deste espaço',
   'aiPanel.source.platform': 'provedor da plataforma',
@@ -551,7 +550,6 @@ export const ptBR = {
   'aiPanel.saving': 'Salvando o capítulo antes de enviar…',
   'aiPanel.streaming': 'Escrevendo…',
   'aiPanel.stopped': 'Você parou a resposta. Nada foi alterado no capítulo.',
-  'aiPanel.answer': 'Resposta',
   'aiPanel.empty': 'O modelo não escreveu nada. Tente de novo.',
   'aiPanel.again': 'Pedir de novo',
   'aiPanel.summary.stored': 'Resumo guardado desta versão do capítulo',
@@ -599,7 +597,6 @@ export const ptBR = {
   'aiPanel.error.signedOut': 'Sua sessão expirou. Entre de novo e tente outra vez.',
   'aiPanel.error.invalidRequest': 'O pedido não pôde ser enviado assim (trecho ou pergunta grande demais?). Ajuste e tente de novo.',
   'aiPanel.error.unknown': 'Algo deu errado com a IA. Nada foi alterado no seu capítulo. Tente de novo.',
-  'aiPanel.passage.shown': 'Trecho citado selecionado no capítulo.',
 } as const
 
 export type MessageKey = keyof typeof ptBR

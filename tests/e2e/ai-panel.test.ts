@@ -76,7 +76,7 @@ afterAll(async () => {
 })
 
 describe('the AI panel in the editor', () => {
-  it('opens and closes from the keyboard, and explains a cut answer, a refused key and a busy provider without touching the chapter', async () => {
+  it('opens and closes from the keyboard, and explains a cut answer, a refused key, a busy provider and an unsaved chapter without touching the chapter', async () => {
     const owner = await createConfirmedUser({ SUPABASE_URL: apiUrl, SUPABASE_SERVICE_ROLE_KEY: serviceRoleKey }, 'Lygia')
     const [workspace] = await sql<{ id: string }[]>`select id from public.tenants where created_by = ${owner.id} and personal`
     const [book] = await sql<{ id: string }[]>`insert into public.books (tenant_id, title, language) values (${workspace.id}, 'Ciranda de Pedra', 'pt-BR') returning id`
@@ -132,6 +132,21 @@ describe('the AI panel in the editor', () => {
     await panel.getByText('Espere 7 segundos', { exact: false }).waitFor()
     expect(await chapterText(page)).toBe(original)
     fake.fake.set({ failures: [] })
+
+    // The chapter cannot be saved: the function would read an older text, so nothing is sent.
+    await page.route('**/save', (route) => (route.request().method() === 'POST' ? route.abort() : route.continue()))
+    const aiCalls: string[] = []
+    page.on('request', (request) => {
+      if (request.method() === 'POST' && new URL(request.url()).pathname.endsWith('/ai')) aiCalls.push(request.url())
+    })
+    await page.locator('.ProseMirror p', { hasText: 'Ninguém na sala' }).click()
+    await page.keyboard.press('End')
+    await page.keyboard.type(' Fim.')
+    await panel.getByRole('button', { name: 'Voltar às ações' }).click()
+    await panel.getByRole('button', { name: 'Sugerir próximos passos' }).click()
+    await panel.getByText('Não foi possível salvar o capítulo', { exact: false }).waitFor({ timeout: 30_000 })
+    expect(aiCalls).toEqual([])
+    await page.unroute('**/save')
     await context.close()
   }, 120_000)
 
