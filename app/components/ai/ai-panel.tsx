@@ -144,8 +144,13 @@ export function AiPanel({ editor, saveNow, workspaceId, bookId, chapterId, info,
     controller.current?.abort()
     const captured = currentSelection()
     const useSelection = isProposalAction(action) || (action === 'critique' && captured)
-    if (isProposalAction(action) && !captured) return
-    if (captured && useSelection && captured.text.length > SELECTION_MAX) return
+    // Nothing (or too much) selected: back to the actions, where the selection box says what to do.
+    if ((isProposalAction(action) && !captured) || (captured && useSelection && captured.text.length > SELECTION_MAX)) {
+      range.current = null
+      setRun(null)
+      setView('actions')
+      return
+    }
     const request: Omit<ChatRequest, 'preview'> = { action, chapterId, cursor: cursorOffset(), ...(useSelection && captured ? { selection: captured } : {}) }
     range.current = useSelection ? { from: editor.state.selection.from, to: editor.state.selection.to } : null
     setRun({ action, request, phase: 'preview', preview: null, previewFailure: null, text: '', usage: null, summaryStored: false, failure: null, selection: useSelection ? captured : null, proposal: 'pending' })
