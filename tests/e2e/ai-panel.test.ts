@@ -240,6 +240,9 @@ describe('the AI panel in the editor', () => {
     await panel.getByRole('button', { name: 'Voltar às ações' }).click()
     await runAction(page, 'Resumir')
     await panel.getByText('Resumo guardado. As outras ações vão usá-lo como contexto.').waitFor()
+    // At once in the actions, and after a reload.
+    await panel.getByRole('button', { name: 'Voltar às ações' }).click()
+    await panel.getByText('Capitu chega com um guarda-chuva vermelho.').waitFor()
     await page.reload()
     await panel.waitFor()
     await panel.getByText('Resumo guardado desta versão do capítulo').waitFor()

@@ -4,7 +4,7 @@
 // click sends it; the answer streams in with a Stop button, then shows the real tokens.
 // Nothing is ever written into the chapter except a proposal the writer accepts — in one
 // undoable transaction. See docs/decisions/020-ai-panel.md.
-import { Link } from '@remix-run/react'
+import { Link, useRevalidator } from '@remix-run/react'
 import { useEditorState, type Editor } from '@tiptap/react'
 import { closeHistory } from '@tiptap/pm/history'
 import { useCallback, useEffect, useId, useRef, useState, type ReactNode } from 'react'
@@ -124,6 +124,7 @@ export function AiPanel({ editor, saveNow, workspaceId, bookId, chapterId, info,
   // Leaving the panel or the chapter stops whatever is running.
   useEffect(() => () => controller.current?.abort(), [])
 
+  const revalidator = useRevalidator()
   const update = useCallback((patch: Partial<Run>) => setRun((r) => (r ? { ...r, ...patch } : r)), [])
 
   function currentSelection(): Captured | null {
@@ -187,7 +188,11 @@ export function AiPanel({ editor, saveNow, workspaceId, bookId, chapterId, info,
         update({ text })
       },
     })
-    if (outcome.status === 'done') update({ phase: 'done', usage: outcome.done.usage, summaryStored: Boolean(outcome.done.summary) })
+    if (outcome.status === 'done') {
+      update({ phase: 'done', usage: outcome.done.usage, summaryStored: Boolean(outcome.done.summary) })
+      // The stored summary comes back through the loader (the editor keeps its own state).
+      if (outcome.done.summary) revalidator.revalidate()
+    }
     else if (outcome.status === 'stopped') update({ phase: 'stopped' })
     else update({ phase: 'failed', failure: outcome.failure })
   }
