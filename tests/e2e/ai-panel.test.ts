@@ -293,6 +293,21 @@ describe('the AI panel in the editor', () => {
     const actions = await sql<{ action: string }[]>`select distinct action from public.usage_logs where tenant_id = ${workspace.id}`
     expect(actions.map((a) => a.action).sort()).toEqual(['ask', 'critique', 'embed', 'expand', 'rewrite', 'shorten', 'suggest', 'summarize'])
 
+    // The writer sees the spend on the usage page: one row per model with the calls and the
+    // tokens the usage rows hold.
+    const perModel = await sql<{ model: string; calls: number; prompt: number; completion: number }[]>`
+      select model, count(*)::int as calls, sum(prompt_tokens)::int as prompt, sum(completion_tokens)::int as completion
+      from public.usage_logs where tenant_id = ${workspace.id} group by model`
+    expect(perModel.length).toBeGreaterThanOrEqual(1)
+    await page.getByRole('link', { name: 'Uso de IA' }).click()
+    await page.getByRole('heading', { name: 'Uso de IA', level: 1 }).waitFor()
+    for (const row of perModel) {
+      const shown = await page.getByTestId('usage-per-model').getByRole('row')
+        .filter({ has: page.getByRole('rowheader', { name: row.model, exact: true }) }).innerText()
+      expect(shown.replace(/\s+/g, ' ')).toMatch(new RegExp(`^${row.model} ${row.calls} ${row.prompt.toLocaleString('pt-BR').replace('.', '\\.')} ${row.completion.toLocaleString('pt-BR').replace('.', '\\.')} `))
+    }
+    expect(await page.getByTestId('usage-chart').locator('g[data-day] rect').count()).toBeGreaterThanOrEqual(1)
+
     // The canary key: nowhere but Vault.
     await page.waitForTimeout(300)
     for (const body of bodies) expect(body).not.toContain(canary)
