@@ -1,13 +1,17 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { json, redirect } from '@remix-run/node'
-import { Form, Link, useActionData, useLoaderData, useNavigation, useParams } from '@remix-run/react'
+import { Form, Link, useActionData, useLoaderData, useNavigation, useParams, useSearchParams } from '@remix-run/react'
+import { AiPanel } from '~/components/ai/ai-panel.tsx'
+import { useAiPanelOpen } from '~/components/ai/panel-open.ts'
+import { parsePassage } from '~/modules/ai/chat-contract.ts'
+import { getPanelInfo } from '~/modules/ai/panel.server.ts'
 import { Button } from '~/components/ui/button.tsx'
 import { SelectField } from '~/components/ui/select-field.tsx'
 import { ChapterDetailsSchema } from '~/modules/chapters/forms.server.ts'
 import { CHAPTER_STATUSES } from '~/modules/chapters/status.ts'
 import { BOOK_TITLE_MAX } from '~/modules/books/limits.ts'
 import { readFormData } from '~/utils/request-body.server.ts'
-import { useCallback } from 'react'
+import { useCallback, useMemo } from 'react'
 import { SaveRejected, type LatestFn, type SaveFn } from '~/components/editor/autosave.ts'
 import { ChapterEditor } from '~/components/editor/chapter-editor.tsx'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
@@ -25,14 +29,18 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!isUuid(chapterId)) throw new Response('Not found', { status: 404, headers })
   // After another chapter of this book was moved to the trash: its title, for the notice with Undo.
   const trashedId = new URL(request.url).searchParams.get('trashed')
-  const { chapter, trashed } = await withUser(claims, async (tx) => ({
-    chapter: await getOpenChapter({ tx, chapterId, bookId }),
-    trashed: isUuid(trashedId) ? await getChapter({ tx, chapterId: trashedId }) : null,
-  }))
-  if (!chapter) throw new Response('Not found', { status: 404, headers })
+  const { chapter, trashed, ai } = await withUser(claims, async (tx) => {
+    const chapter = await getOpenChapter({ tx, chapterId, bookId })
+    return {
+      chapter,
+      trashed: isUuid(trashedId) ? await getChapter({ tx, chapterId: trashedId }) : null,
+      ai: chapter ? await getPanelInfo({ tx, workspaceId: chapter.workspaceId, chapterId: chapter.id, version: chapter.version }) : null,
+    }
+  })
+  if (!chapter || !ai) throw new Response('Not found', { status: 404, headers })
   const trashedChapter = trashed?.deletedAt && trashed.bookId === bookId ? { id: trashed.id, title: trashed.title } : null
   return json(
-    { chapter: { id: chapter.id, title: chapter.title, status: chapter.status, content: chapter.content, version: chapter.version }, trashedChapter },
+    { chapter: { id: chapter.id, title: chapter.title, status: chapter.status, content: chapter.content, version: chapter.version }, trashedChapter, ai },
     { headers },
   )
 }
@@ -61,8 +69,16 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 export default function ChapterPage() {
   const t = useT()
-  const { chapter, trashedChapter } = useLoaderData<typeof loader>()
-  const { workspaceId = '' } = useParams()
+  const { chapter, trashedChapter, ai } = useLoaderData<typeof loader>()
+  const { workspaceId = '', bookId = '' } = useParams()
+  const [searchParams] = useSearchParams()
+  const passageParam = searchParams.get('passage')
+  const passage = useMemo(() => parsePassage(passageParam), [passageParam])
+  const [panelOpen, setPanelOpen] = useAiPanelOpen()
+  const closePanel = useCallback(() => {
+    setPanelOpen(false)
+    document.getElementById('ai-panel-toggle')?.focus()
+  }, [setPanelOpen])
   const result = useActionData<typeof action>()
   const busy = useNavigation().state === 'submitting'
   const save = useCallback<SaveFn>(
@@ -117,9 +133,31 @@ export default function ChapterPage() {
         <Link to="history" relative="path" className="pb-2.5 text-sm font-medium text-violet-brand hover:underline">
           {t('history.link')}
         </Link>
+        <button
+          id="ai-panel-toggle"
+          type="button"
+          aria-expanded={panelOpen}
+          aria-controls="ai-panel"
+          onClick={() => setPanelOpen(!panelOpen)}
+          className={`mb-1 inline-flex items-center gap-1.5 rounded-lg px-3 py-1.5 text-sm font-semibold ring-1 ${panelOpen ? 'bg-indigo-brand text-white ring-indigo-brand' : 'bg-white text-indigo-brand ring-slate-200 hover:bg-violet-50'}`}
+        >
+          <span aria-hidden>✦</span>
+          {t('aiPanel.toggle')}
+        </button>
       </Form>
       <div className="mt-4">
-        <ChapterEditor key={chapter.id} chapterId={chapter.id} content={chapter.content} version={chapter.version} save={save} latest={latest} />
+        <ChapterEditor
+          key={chapter.id}
+          chapterId={chapter.id}
+          content={chapter.content}
+          version={chapter.version}
+          save={save}
+          latest={latest}
+          passage={passage}
+          sidePanel={({ editor, saveNow }) =>
+            panelOpen ? <AiPanel key={chapter.id} editor={editor} saveNow={saveNow} workspaceId={workspaceId} bookId={bookId} chapterId={chapter.id} info={ai} onClose={closePanel} /> : null
+          }
+        />
       </div>
       <details key={`trash:${chapter.id}`} className="mt-10 border-t border-slate-200 pt-4">
         <summary className="inline-flex cursor-pointer list-none rounded-lg px-3 py-1.5 text-sm font-medium text-rose-700 hover:bg-rose-50 [&::-webkit-details-marker]:hidden">

@@ -1,6 +1,7 @@
 // Runs the built app (remix-serve, as in production) against a running stack, for browser
 // tests and benchmarks.
 import { spawn, type ChildProcess } from 'node:child_process'
+import fs from 'node:fs'
 import path from 'node:path'
 import { projectRoot } from '../../supabase/local/config.ts'
 
@@ -22,7 +23,14 @@ export type AppServer = {
   output(): string
 }
 
-export async function startAppServer(options: { port: number; env: Record<string, string> }): Promise<AppServer> {
+type AppServerOptions = {
+  port: number
+  env: Record<string, string>
+  /** Also append everything the server prints to this file (tests scan it for secrets). */
+  logFile?: string
+}
+
+export async function startAppServer(options: AppServerOptions): Promise<AppServer> {
   const url = `http://localhost:${options.port}`
   const output = { log: '' }
   let child = await spawnAppServer(options, url, output)
@@ -52,14 +60,18 @@ export async function startAppServer(options: { port: number; env: Record<string
 }
 
 /** Spawns remix-serve and resolves once it answers on the port. */
-async function spawnAppServer(options: { port: number; env: Record<string, string> }, url: string, output: { log: string }): Promise<ChildProcess> {
+async function spawnAppServer(options: AppServerOptions, url: string, output: { log: string }): Promise<ChildProcess> {
   const child: ChildProcess = spawn(
     process.execPath,
     [path.join(projectRoot, 'node_modules', '@remix-run', 'serve', 'dist', 'cli.js'), path.join(projectRoot, TEST_BUILD_DIR, 'index.js')],
     { cwd: projectRoot, env: { ...process.env, ...options.env, ...buildEnv, PORT: String(options.port), NODE_ENV: 'production' }, stdio: ['ignore', 'pipe', 'pipe'] },
   )
-  child.stdout?.on('data', (d) => (output.log += d))
-  child.stderr?.on('data', (d) => (output.log += d))
+  for (const stream of [child.stdout, child.stderr]) {
+    stream?.on('data', (d) => {
+      output.log += d
+      if (options.logFile) fs.appendFileSync(options.logFile, d)
+    })
+  }
   const deadline = Date.now() + 30_000
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the app server exited (${child.exitCode}):\n${output.log}`)

@@ -245,6 +245,49 @@ describe('chapter autosave', () => {
   })
 })
 
+describe('saving now (before an AI call reads the saved text)', () => {
+  it('sends what is pending at once and resolves true when the server has it', async () => {
+    const { autosave } = setup(accept)
+    autosave.edit(doc('Olá'))
+    await expect(autosave.saveNow()).resolves.toBe(true)
+    expect(accept).toHaveBeenCalledWith({ expectedVersion: 1, content: doc('Olá') })
+    expect(autosave.hasUnsavedChanges).toBe(false)
+  })
+
+  it('waits for a save already in flight and then sends what was typed meanwhile', async () => {
+    let release: () => void = () => {}
+    const slow = vi.fn<SaveFn>(async ({ expectedVersion }) => {
+      if (slow.mock.calls.length === 1) await new Promise<void>((r) => (release = r))
+      return { status: 'saved', version: expectedVersion + 1 }
+    })
+    const { autosave } = setup(slow)
+    autosave.edit(doc('a'))
+    void autosave.flush()
+    autosave.edit(doc('ab'))
+    const saved = autosave.saveNow()
+    await vi.advanceTimersByTimeAsync(200)
+    release()
+    await vi.advanceTimersByTimeAsync(200)
+    await expect(saved).resolves.toBe(true)
+    expect(slow).toHaveBeenLastCalledWith({ expectedVersion: 2, content: doc('ab') })
+  })
+
+  it('resolves false when the server cannot be reached or reports a conflict', async () => {
+    const { autosave } = setup(vi.fn<SaveFn>(async () => Promise.reject(new Error('offline'))))
+    autosave.edit(doc('a'))
+    await expect(autosave.saveNow()).resolves.toBe(false)
+    const conflicted = setup(vi.fn<SaveFn>(async () => ({ status: 'conflict', version: 5 })))
+    conflicted.autosave.edit(doc('a'))
+    await expect(conflicted.autosave.saveNow()).resolves.toBe(false)
+  })
+
+  it('resolves true at once when nothing is pending', async () => {
+    const { autosave } = setup(accept)
+    await expect(autosave.saveNow()).resolves.toBe(true)
+    expect(accept).not.toHaveBeenCalled()
+  })
+})
+
 describe('drafts left behind', () => {
   it('finds the drafts of closed tabs, newest first, and leaves open tabs’ drafts alone', async () => {
     const storage = memoryStorage()

@@ -249,6 +249,27 @@ export class ChapterAutosave {
     return latest
   }
 
+  /**
+   * Saves everything typed so far and resolves true once the server has it — for callers that
+   * read the saved text (the AI panel). False when it cannot be saved now (offline, conflict,
+   * refused) or does not settle within `timeoutMs`.
+   */
+  async saveNow({ timeoutMs = 15_000, pollMs = 50 } = {}): Promise<boolean> {
+    const deadline = this.options.now() + timeoutMs
+    while (this.options.now() <= deadline) {
+      if (this.state === 'conflict' || this.state === 'rejected') return false
+      if (!this.hasUnsavedChanges) return true
+      if (!this.inFlight) {
+        await this.flush()
+        // flush() already retried what it could; still offline means the server is out of reach.
+        if (this.state === 'offline') return false
+        continue
+      }
+      await new Promise((resolve) => setTimeout(resolve, pollMs))
+    }
+    return false
+  }
+
   get hasUnsavedChanges() {
     return this.pending !== null || this.inFlight || this.state === 'offline'
   }

@@ -2,12 +2,13 @@
 // counts, focus mode, a shortcuts dialog and the autosave status the writer can trust.
 import { Link } from '@remix-run/react'
 import { EditorContent, useEditor, useEditorState, type Editor } from '@tiptap/react'
-import { useEffect, useMemo, useRef, useState } from 'react'
+import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react'
 import type { ManuscriptDoc } from '~/modules/manuscript/schema.ts'
 import { useT, type MessageKey } from '~/utils/i18n.ts'
 import { ChapterAutosave, findOrphanDrafts, sameDoc, type AutosaveState, type LatestFn, type SaveFn } from './autosave.ts'
 import { chapterExtensions } from './extensions.ts'
 import { openWordCount, publishWordCount } from './live-word-count.ts'
+import { plainTextMap } from './plain-text-positions.ts'
 import { createDocumentCounter } from './word-count.ts'
 import { holdTabPresence, isTabOpen, newTabId } from './tab-presence.ts'
 
@@ -17,6 +18,16 @@ type Props = {
   version: number
   save: SaveFn
   latest: LatestFn
+  /** A range of the chapter's plain text to select and scroll to (a citation's passage). */
+  passage?: { start: number; end: number } | null
+  /** A side panel working on this editor (the AI panel); rendered once the editor exists. */
+  sidePanel?: (handle: EditorHandle) => ReactNode
+}
+
+export type EditorHandle = {
+  editor: Editor
+  /** Saves what was typed now; false when the chapter cannot be saved (offline, conflict, refused). */
+  saveNow: () => Promise<boolean>
 }
 
 const STATUS: Record<AutosaveState, { key: MessageKey; tone: string }> = {
@@ -31,7 +42,7 @@ const STATUS: Record<AutosaveState, { key: MessageKey; tone: string }> = {
 /** After a conflict: the writer's choice is on its way, done, or could not reach the server. */
 type Resolution = 'idle' | 'loading' | 'done' | 'failed'
 
-export function ChapterEditor({ chapterId, content, version, save, latest }: Props) {
+export function ChapterEditor({ chapterId, content, version, save, latest, passage, sidePanel }: Props) {
   const t = useT()
   const [state, setState] = useState<AutosaveState>('saved')
   const [recovered, setRecovered] = useState(false)
@@ -100,6 +111,24 @@ export function ChapterEditor({ chapterId, content, version, save, latest }: Pro
     }
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [editor, autosave])
+
+  // A citation opened this chapter at a passage: select it (the offsets are in the same plain
+  // text the chat function cited from) and bring it into view.
+  const passageStart = passage?.start
+  const passageEnd = passage?.end
+  useEffect(() => {
+    if (!editor || passageStart === undefined || passageEnd === undefined) return
+    const map = plainTextMap(editor.state.doc)
+    const from = map.toPos(Math.min(passageStart, map.text.length))
+    const to = map.toPos(Math.min(passageEnd, map.text.length), 'end')
+    if (to <= from) return
+    editor.chain().focus().setTextSelection({ from, to }).scrollIntoView().run()
+  }, [editor, passageStart, passageEnd])
+
+  const handle = useMemo<EditorHandle | null>(
+    () => (editor && autosave ? { editor, saveNow: () => autosave.saveNow() } : null),
+    [editor, autosave],
+  )
 
   async function loadLatest() {
     if (!editor || !autosave) return
@@ -198,6 +227,7 @@ export function ChapterEditor({ chapterId, content, version, save, latest }: Pro
       </div>
       {editor ? <EditorCounts editor={editor} chapterId={chapterId} /> : null}
       {showShortcuts ? <ShortcutsDialog onClose={() => setShowShortcuts(false)} /> : null}
+      {handle && sidePanel ? sidePanel(handle) : null}
     </div>
   )
 }

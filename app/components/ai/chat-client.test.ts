@@ -1,0 +1,89 @@
+// The panel's reading of the chat path: a preview, a stream in order, every way it can fail
+// (an error before the stream, an error event, a stream cut without `done`, a malformed
+// event) and Stop — as the outcomes the panel shows.
+import { previewChat, streamChat } from './chat-client.ts'
+
+const PREVIEW = {
+  model: 'gpt-4o-mini',
+  source: 'own',
+  context: [{ kind: 'chapter', label: 'A chegada', chapterId: 'c1', tokens: 10 }],
+  sources: [{ n: 1, chapterId: 'c1', chapterTitle: 'A chegada', charStart: 0, charEnd: 5, excerpt: 'Capitu' }],
+  estimate: { promptTokens: 100, maxCompletionTokens: 300, costUsd: 0.0001 },
+}
+const USAGE = { promptTokens: 120, completionTokens: 7, costUsd: 0.00002, estimated: false }
+const sse = (...events: [string, unknown][]) => events.map(([e, d]) => `event: ${e}\ndata: ${JSON.stringify(d)}\n\n`).join('')
+
+function streamOf(text: string, { close = true } = {}) {
+  const bytes = new TextEncoder().encode(text)
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      // Split mid-event, as a network would.
+      for (let i = 0; i < bytes.length; i += 7) controller.enqueue(bytes.slice(i, i + 7))
+      if (close) controller.close()
+    },
+  })
+}
+
+function mockFetch(response: () => Response | Promise<Response>) {
+  const fetchMock = vi.fn(async (_url: string, init?: RequestInit) => {
+    if (init?.signal?.aborted) throw new DOMException('aborted', 'AbortError')
+    return response()
+  })
+  vi.stubGlobal('fetch', fetchMock)
+  return fetchMock
+}
+
+afterEach(() => vi.unstubAllGlobals())
+
+async function run(signal = new AbortController().signal) {
+  const deltas: string[] = []
+  const contexts: unknown[] = []
+  const outcome = await streamChat('/w/1/b/2/ai', { action: 'suggest', chapterId: 'c1', cursor: 0 }, { signal, onContext: (p) => contexts.push(p), onDelta: (t) => deltas.push(t) })
+  return { outcome, deltas, contexts }
+}
+
+describe('chat client', () => {
+  it('asks for a preview with preview: true and reads it', async () => {
+    const fetchMock = mockFetch(() => Response.json(PREVIEW))
+    const outcome = await previewChat('/w/1/b/2/ai', { action: 'suggest', chapterId: 'c1' }, new AbortController().signal)
+    expect(outcome).toEqual({ ok: true, preview: PREVIEW })
+    expect(JSON.parse(fetchMock.mock.calls[0][1]!.body as string)).toEqual({ action: 'suggest', chapterId: 'c1', preview: true })
+  })
+
+  it('reads context, deltas in order, then done with the real usage', async () => {
+    mockFetch(() => new Response(streamOf(`: ping\n\n${sse(['context', PREVIEW], ['delta', { text: 'Olá, ' }], ['delta', { text: 'mundo' }], ['done', { usage: USAGE }])}`), { headers: { 'content-type': 'text/event-stream' } }))
+    const { outcome, deltas, contexts } = await run()
+    expect(contexts).toEqual([PREVIEW])
+    expect(deltas).toEqual(['Olá, ', 'mundo'])
+    expect(outcome).toEqual({ status: 'done', done: { usage: USAGE } })
+  })
+
+  it('turns an error answered before the stream into its code, status and Retry-After', async () => {
+    mockFetch(() => Response.json({ code: 'rate_limited', message: 'Too many' }, { status: 429, headers: { 'retry-after': '12' } }))
+    expect((await run()).outcome).toEqual({ status: 'failed', failure: { kind: 'response', status: 429, code: 'rate_limited', retryAfter: '12' } })
+    mockFetch(() => new Response('<html>Bad gateway</html>', { status: 502 }))
+    expect((await run()).outcome).toEqual({ status: 'failed', failure: { kind: 'response', status: 502, code: null, retryAfter: null } })
+  })
+
+  it('reports an interruption for an error event, a cut stream and a malformed event — keeping what streamed', async () => {
+    mockFetch(() => new Response(streamOf(sse(['delta', { text: 'meio' }], ['error', { code: 'provider_unreachable', message: 'cut' }]))))
+    const errored = await run()
+    expect(errored.outcome).toEqual({ status: 'failed', failure: { kind: 'interrupted' } })
+    expect(errored.deltas).toEqual(['meio'])
+    mockFetch(() => new Response(streamOf(`${sse(['delta', { text: 'meio' }])}event: delta\ndata: {"te`)))
+    expect((await run()).outcome).toEqual({ status: 'failed', failure: { kind: 'interrupted' } })
+    mockFetch(() => new Response(streamOf('event: delta\ndata: not json\n\n')))
+    expect((await run()).outcome).toEqual({ status: 'failed', failure: { kind: 'interrupted' } })
+  })
+
+  it('reports Stop as stopped, not as an error, and an unreachable app as a network failure', async () => {
+    const abort = new AbortController()
+    mockFetch(() => new Response(streamOf(sse(['delta', { text: 'a' }]), { close: false })))
+    const running = run(abort.signal)
+    await new Promise((r) => setTimeout(r, 20))
+    abort.abort()
+    expect((await running).outcome).toEqual({ status: 'stopped' })
+    vi.stubGlobal('fetch', vi.fn(async () => Promise.reject(new TypeError('Failed to fetch'))))
+    expect((await run()).outcome).toEqual({ status: 'failed', failure: { kind: 'network' } })
+  })
+})

@@ -1,0 +1,95 @@
+// The browser side of the chat path: POSTs to the app's proxy (same origin, session cookie)
+// and reads the answer — JSON for a preview, Server-Sent Events for a run — into typed
+// outcomes. Nothing here touches the editor: the panel decides what to show and what to apply.
+import { DeltaSchema, DoneSchema, ErrorBodySchema, PreviewSchema, type ChatRequest, type Done, type Preview } from '~/modules/ai/chat-contract.ts'
+import type { ChatFailure } from '~/modules/ai/chat-errors.ts'
+import { readSse } from '~/modules/ai/sse.ts'
+
+export type PreviewOutcome = { ok: true; preview: Preview } | { ok: false; failure: ChatFailure } | { ok: false; aborted: true }
+
+export type StreamOutcome =
+  | { status: 'done'; done: Done }
+  | { status: 'failed'; failure: ChatFailure }
+  /** The writer pressed Stop. */
+  | { status: 'stopped' }
+
+async function post(url: string, body: ChatRequest, signal: AbortSignal): Promise<Response> {
+  return fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: body.preview ? 'application/json' : 'text/event-stream' },
+    body: JSON.stringify(body),
+    signal,
+  })
+}
+
+async function failureOf(response: Response): Promise<ChatFailure> {
+  let code: string | null = null
+  try {
+    const parsed = ErrorBodySchema.safeParse(await response.json())
+    if (parsed.success) code = parsed.data.code
+  } catch {
+    // Not JSON (a proxy's HTML error page): the status decides.
+  }
+  return { kind: 'response', status: response.status, code, retryAfter: response.headers.get('retry-after') }
+}
+
+const isAbort = (error: unknown) => error instanceof DOMException && error.name === 'AbortError'
+
+export async function previewChat(url: string, body: Omit<ChatRequest, 'preview'>, signal: AbortSignal): Promise<PreviewOutcome> {
+  try {
+    const response = await post(url, { ...body, preview: true }, signal)
+    if (!response.ok) return { ok: false, failure: await failureOf(response) }
+    const parsed = PreviewSchema.safeParse(await response.json())
+    return parsed.success ? { ok: true, preview: parsed.data } : { ok: false, failure: { kind: 'response', status: 502, code: null, retryAfter: null } }
+  } catch (error) {
+    if (signal.aborted || isAbort(error)) return { ok: false, aborted: true }
+    return { ok: false, failure: { kind: 'network' } }
+  }
+}
+
+export async function streamChat(
+  url: string,
+  body: Omit<ChatRequest, 'preview'>,
+  { signal, onContext, onDelta }: { signal: AbortSignal; onContext: (preview: Preview) => void; onDelta: (text: string) => void },
+): Promise<StreamOutcome> {
+  let response: Response
+  try {
+    response = await post(url, body, signal)
+  } catch (error) {
+    if (signal.aborted || isAbort(error)) return { status: 'stopped' }
+    return { status: 'failed', failure: { kind: 'network' } }
+  }
+  if (!response.ok || !response.body) return { status: 'failed', failure: await failureOf(response) }
+  try {
+    for await (const event of readSse(response.body, signal)) {
+      const data = parseJson(event.data)
+      if (event.event === 'context') {
+        const preview = PreviewSchema.safeParse(data)
+        if (preview.success) onContext(preview.data)
+      } else if (event.event === 'delta') {
+        const delta = DeltaSchema.safeParse(data)
+        if (!delta.success) return { status: 'failed', failure: { kind: 'interrupted' } }
+        onDelta(delta.data.text)
+      } else if (event.event === 'done') {
+        const done = DoneSchema.safeParse(data)
+        return done.success ? { status: 'done', done: done.data } : { status: 'failed', failure: { kind: 'interrupted' } }
+      } else if (event.event === 'error') {
+        return { status: 'failed', failure: { kind: 'interrupted' } }
+      }
+    }
+  } catch (error) {
+    if (signal.aborted || isAbort(error)) return { status: 'stopped' }
+    return { status: 'failed', failure: { kind: 'interrupted' } }
+  }
+  if (signal.aborted) return { status: 'stopped' }
+  // The stream ended without `done`: cut somewhere between the provider and here.
+  return { status: 'failed', failure: { kind: 'interrupted' } }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch {
+    return undefined
+  }
+}

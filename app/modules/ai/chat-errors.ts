@@ -1,0 +1,75 @@
+// Every way an AI call can fail, as the message the writer reads and what to do about it.
+// The function's `message` is English and for developers; the writer sees the catalogue.
+import type { MessageKey } from '~/utils/i18n.ts'
+
+export type ChatFailure =
+  /** An error answered before the stream (JSON {code, message}), with its HTTP status. */
+  | { kind: 'response'; status: number; code: string | null; retryAfter: string | null }
+  /** The stream said `event: error`, ended without `done`, or the connection broke mid-answer. */
+  | { kind: 'interrupted' }
+  /** The editor's autosave could not save the chapter: the function would read stale text. */
+  | { kind: 'save_failed' }
+  /** The request never reached the app (offline). */
+  | { kind: 'network' }
+
+export type ChatErrorView = {
+  key: MessageKey
+  params?: Record<string, string | number>
+  /** Show a link to Settings → AI providers (owners and admins only). */
+  settingsLink?: boolean
+}
+
+/** Seconds from a Retry-After header (seconds or an HTTP date); at least 1. */
+export function retryAfterSeconds(value: string | null, now = Date.now()): number | null {
+  if (!value) return null
+  const trimmed = value.trim()
+  if (/^\d+$/.test(trimmed)) return Math.max(1, Number(trimmed))
+  const date = Date.parse(trimmed)
+  return Number.isNaN(date) ? null : Math.max(1, Math.ceil((date - now) / 1000))
+}
+
+export function describeChatError(failure: ChatFailure, { canManage }: { canManage: boolean }): ChatErrorView {
+  switch (failure.kind) {
+    case 'interrupted':
+      return { key: 'aiPanel.error.interrupted' }
+    case 'save_failed':
+      return { key: 'aiPanel.error.saveFailed' }
+    case 'network':
+      return { key: 'aiPanel.error.network' }
+    case 'response':
+      break
+  }
+  const seconds = retryAfterSeconds(failure.retryAfter)
+  switch (failure.code) {
+    case 'no_provider':
+      return canManage ? { key: 'aiPanel.error.noProvider.manager', settingsLink: true } : { key: 'aiPanel.error.noProvider.writer' }
+    case 'no_model':
+      return canManage ? { key: 'aiPanel.error.noModel.manager', settingsLink: true } : { key: 'aiPanel.error.noModel.writer' }
+    case 'invalid_key':
+      return canManage ? { key: 'aiPanel.error.invalidKey.manager', settingsLink: true } : { key: 'aiPanel.error.invalidKey.writer' }
+    case 'model_not_found':
+      return canManage ? { key: 'aiPanel.error.modelNotFound.manager', settingsLink: true } : { key: 'aiPanel.error.modelNotFound.writer' }
+    case 'unsafe_base_url':
+      return canManage ? { key: 'aiPanel.error.unsafeBaseUrl.manager', settingsLink: true } : { key: 'aiPanel.error.unsafeBaseUrl.writer' }
+    case 'rate_limited':
+      return seconds ? { key: 'aiPanel.error.rateLimited', params: { count: seconds } } : { key: 'aiPanel.error.rateLimitedSoon' }
+    case 'provider_rate_limited':
+      return seconds ? { key: 'aiPanel.error.providerRateLimited', params: { count: seconds } } : { key: 'aiPanel.error.providerRateLimitedSoon' }
+    case 'provider_unreachable':
+      return { key: 'aiPanel.error.providerUnreachable' }
+    case 'functions_unreachable':
+      return { key: 'aiPanel.error.functionsUnreachable' }
+    case 'not_found':
+      return { key: 'aiPanel.error.notFound' }
+    case 'not_member':
+      return { key: 'aiPanel.error.notMember' }
+    case 'missing_authorization':
+    case 'invalid_jwt':
+      return { key: 'aiPanel.error.signedOut' }
+    case 'invalid_request':
+      return { key: 'aiPanel.error.invalidRequest' }
+  }
+  if (failure.status === 401) return { key: 'aiPanel.error.signedOut' }
+  if (failure.status === 413) return { key: 'aiPanel.error.invalidRequest' }
+  return { key: 'aiPanel.error.unknown' }
+}
