@@ -222,7 +222,9 @@ export function createChatHandler(deps: ChatDeps): ChatHandler {
 
           const usage = await logUsage(claims, request, book.tenantId, book.id, provider, plan, text, reported)
           let summary: { chapterId: string; chapterVersion: number } | undefined
-          if (completed && request.action === 'summarize' && loaded.chapter && text.trim()) {
+          // Only a summary of some text: of an empty chapter the model can only invent one,
+          // and stored it would be fed to every other action as book memory.
+          if (completed && request.action === 'summarize' && loaded.chapter?.plainText.trim() && text.trim()) {
             try {
               await store.saveSummary({
                 chapterId: loaded.chapter.id, tenantId: book.tenantId, bookId: book.id,

@@ -714,3 +714,17 @@ Deno.test('token estimates do not under-count Chinese, Japanese or Korean text (
   // Latin text keeps its estimate.
   assert.equal(estimateTokens('Capitu olhava o mar.'), Math.ceil(Math.max(20 / 4, (4 * 4) / 3)))
 })
+
+Deno.test('summarize on an empty chapter stores no summary: the model had no text, so what it wrote must not become book memory', async () => {
+  const t = await setup({ fake: { reply: 'Bentinho conhece Capitu na infância e se apaixona.' } })
+  try {
+    const empty = t.db.addChapter(t.bookId, '  \n ', 'Capítulo 2', 2)
+    const events = await readEvents(await t.post({ action: 'summarize', chapterId: empty }))
+    const done = events.at(-1)!
+    assert.equal(done.event, 'done')
+    assert.equal(done.data.summary, undefined)
+    assert.equal(t.db.summaries.has(empty), false, 'an invented summary was stored for an empty chapter')
+  } finally {
+    await t.close()
+  }
+})
