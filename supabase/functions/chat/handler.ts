@@ -23,7 +23,7 @@ import { embedOne } from '../_shared/embedding-request.ts'
 import { errorResponse, HttpError, jsonResponse } from '../_shared/errors.ts'
 import { assembleContext, type Budget, type ContextPlan, type PassageInfo } from './context.ts'
 import { clientIp, limitsFor, rateLimitsFromEnv, type ChatRateLimits, DEFAULT_RATE_LIMITS } from './limits.ts'
-import { ChatRequestSchema, describeIssue, type ChatRequest } from '../../../app/modules/ai/chat-request.ts'
+import { ChatRequestSchema, describeIssue, SELECTION_ACTIONS, type ChatRequest } from '../../../app/modules/ai/chat-request.ts'
 import { SSE_HEADERS, sseEvent } from './sse.ts'
 import { createSqlChatStore, type ChatStore, type Loaded } from './store.ts'
 import { estimateTokens } from './tokens.ts'
@@ -175,6 +175,7 @@ export function createChatHandler(deps: ChatDeps): ChatHandler {
 
     let text = ''
     let reported: OpenAI.CompletionUsage | null = null
+    let finishReason: string | null = null
     let completed = false
     let failure: ProviderError | null = null
     let timedOut = false
@@ -204,6 +205,7 @@ export function createChatHandler(deps: ChatDeps): ChatHandler {
             for await (const chunk of stream) {
               armIdle()
               if (chunk.usage) reported = chunk.usage
+              finishReason = chunk.choices[0]?.finish_reason ?? finishReason
               const delta = chunk.choices[0]?.delta?.content
               if (delta) {
                 text += delta
@@ -212,6 +214,13 @@ export function createChatHandler(deps: ChatDeps): ChatHandler {
             }
             completed = !clientGone && !timedOut
             if (timedOut) failure = timeoutError()
+            // Cut by max_tokens: a proposal (rewrite/expand/shorten) would replace the whole
+            // selection with half a text, and a summary would be stored half written. Both end
+            // as an error (the panel then offers nothing to accept); other answers are shown.
+            else if (completed && finishReason === 'length' && (SELECTION_ACTIONS.has(request.action) || request.action === 'summarize')) {
+              completed = false
+              failure = tooLongError()
+            }
           } catch (error) {
             if (timedOut) failure = timeoutError()
             else if (!clientGone) failure = cutError(error, provider.model)
@@ -302,6 +311,14 @@ export function createChatHandler(deps: ChatDeps): ChatHandler {
 function contractStatus(error: ProviderError): ProviderError {
   const status = error.code === 'invalid_key' ? 401 : error.code === 'model_not_found' ? 404 : error.status
   return status === error.status ? error : new ProviderError(status, error.code, error.message, error.retryAfter)
+}
+
+function tooLongError(): ProviderError {
+  return new ProviderError(
+    502,
+    'answer_too_long',
+    'The answer reached its length limit before it ended, so it is not offered. Select a shorter passage and try again.',
+  )
 }
 
 function timeoutError(): ProviderError {

@@ -728,3 +728,20 @@ Deno.test('summarize on an empty chapter stores no summary: the model had no tex
     await t.close()
   }
 })
+
+Deno.test('a rewrite cut off by the length limit ends with an error, not done, so the panel offers no half proposal to accept', async () => {
+  const long = Array.from({ length: 900 }, (_, i) => `palavra${i}`).join(' ')
+  const t = await setup({ fake: { reply: long } })
+  try {
+    const selection = 'Capitu olhava o mar.'
+    const events = await readEvents(await t.post({ action: 'rewrite', chapterId: t.chapterId, selection: { text: selection, start: 0, end: selection.length } }))
+    assert.ok(events.some((e) => e.event === 'delta'))
+    const last = events.at(-1)!
+    assert.equal(last.event, 'error', `the last event was ${last.event}`)
+    assert.ok(!events.some((e) => e.event === 'done'))
+    // The tokens were spent all the same.
+    assert.equal(t.db.usage.filter((u) => u.action === 'rewrite').length, 1)
+  } finally {
+    await t.close()
+  }
+})
