@@ -100,26 +100,32 @@ export function createChatHandler(deps: ChatDeps): ChatHandler {
   // caller's RLS. The query is embedded with the workspace's embedding model when it has one
   // (the same request parameters and padding as `embed`); without one, or when the embedding
   // call fails, the search is full-text only rather than no answer at all.
+  // A preview spends nothing: the panel previews after every pause in typing, and embedding
+  // each draft of the question was a paid call and a usage row per keystroke pause. So a
+  // preview searches full-text only; the real call searches hybrid, and its `context` event
+  // tells the panel which passages were actually sent.
   async function retrieve(claims: UserClaims, request: ChatRequest, loaded: Loaded, signal: AbortSignal): Promise<PassageInfo[]> {
     const book = loaded.book!
     const query = (request.question ?? request.selection?.text ?? loaded.chapter?.plainText.slice(0, 2_000) ?? '').slice(0, 2_000).trim()
     if (!query) return []
     let embedding: number[] | null = null
     let embedModel: string | null = null
-    try {
-      const embedder = await store.resolveProvider(book.tenantId, 'embed')
-      const { vector, tokens } = await embedOne(client(embedder), embedder, query, signal)
-      if (tokens > 0) {
-        await store.logUsage({
-          tenantId: book.tenantId, userId: claims.sub, bookId: book.id, action: 'embed',
-          source: embedder.source, model: embedder.model, promptTokens: tokens, completionTokens: 0,
-        })
+    if (!request.preview) {
+      try {
+        const embedder = await store.resolveProvider(book.tenantId, 'embed')
+        const { vector, tokens } = await embedOne(client(embedder), embedder, query, signal)
+        if (tokens > 0) {
+          await store.logUsage({
+            tenantId: book.tenantId, userId: claims.sub, bookId: book.id, action: 'embed',
+            source: embedder.source, model: embedder.model, promptTokens: tokens, completionTokens: 0,
+          })
+        }
+        embedding = vector
+        embedModel = embedder.model
+      } catch (error) {
+        if (!(error instanceof HttpError)) throw error
+        log(`chat: question not embedded (${error.code}); full-text search only`)
       }
-      embedding = vector
-      embedModel = embedder.model
-    } catch (error) {
-      if (!(error instanceof HttpError)) throw error
-      log(`chat: question not embedded (${error.code}); full-text search only`)
     }
     const passages = await store.search(claims, book.id, query, embedding, embedModel, PASSAGES + 4)
     // The chapter being worked on is already in the prompt: its own passages would repeat it.

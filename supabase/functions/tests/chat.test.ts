@@ -745,3 +745,31 @@ Deno.test('a rewrite cut off by the length limit ends with an error, not done, s
     await t.close()
   }
 })
+
+Deno.test('a preview of ask spends nothing: no provider call (not even the embedding), no usage row; the search is full-text only', async () => {
+  const t = await setup()
+  try {
+    const other = t.db.addChapter(t.bookId, 'Os olhos de Capitu eram de ressaca.', 'Capítulo 2', 2)
+    t.db.passages.set(t.bookId, [{ chapterId: other, chapterTitle: 'Capítulo 2', charStart: 0, charEnd: 35, content: 'Os olhos de Capitu eram de ressaca.' }])
+    for (const question of ['Como são', 'Como são os olhos', 'Como são os olhos de Capitu?']) {
+      const response = await t.post({ action: 'ask', question, chapterId: t.chapterId, preview: true })
+      assert.equal(response.status, 200)
+      const plan = await response.json()
+      assert.equal(plan.sources.length, 1)
+    }
+    const critique = await t.post({ action: 'critique', chapterId: t.chapterId, preview: true })
+    assert.equal(critique.status, 200)
+    await critique.body?.cancel()
+    assert.equal(t.fake.calls.length, 0, 'the provider was never called')
+    assert.equal(t.db.usage.length, 0, 'no usage row')
+    assert.ok(t.db.searches.length === 4 && t.db.searches.every((s) => s.embedding === null && s.embedModel === null))
+    // The real call still embeds the question (hybrid) and its context event says what was sent.
+    const events = await readEvents(await t.post({ action: 'ask', question: 'Como são os olhos de Capitu?', chapterId: t.chapterId }))
+    assert.equal(events[0].event, 'context')
+    assert.equal(events[0].data.sources[0].chapterId, other)
+    assert.equal(t.db.searches.at(-1)!.embedModel, 'text-embedding-3-small')
+    assert.deepEqual(t.db.usage.map((u) => u.action).sort(), ['ask', 'embed'])
+  } finally {
+    await t.close()
+  }
+})
