@@ -151,6 +151,30 @@ describe('the AI panel\'s proxy route', () => {
     }
   }, 60_000)
 
+  it('refuses a cross-site post, a non-JSON body, bad JSON and a body too large with JSON {code, message}, as every other error', async () => {
+    const workspaceId = randomUUID()
+    const bookId = randomUUID()
+    const post = (body: string, headers: Record<string, string>) =>
+      respond(action({
+        request: new Request(`${APP_ORIGIN}/w/${workspaceId}/b/${bookId}/ai`, { method: 'POST', body, headers: { origin: APP_ORIGIN, 'content-type': 'application/json', ...headers } }),
+        params: { workspaceId, bookId },
+        context: {},
+      }))
+    const expectJson = async (response: Response, status: number, code: string) => {
+      expect(response.status).toBe(status)
+      expect(response.headers.get('content-type')).toMatch(/^application\/json/)
+      const answer = await response.json()
+      expect(answer).toEqual({ code, message: expect.any(String) })
+      expect(answer.message.length).toBeGreaterThan(0)
+    }
+    const valid = JSON.stringify({ action: 'ask', question: 'Quem é Capitu?' })
+    await expectJson(await post(valid, { origin: 'https://evil.example' }), 403, 'cross_site')
+    await expectJson(await post(valid, { origin: 'null' }), 403, 'cross_site')
+    await expectJson(await post(valid, { 'content-type': 'text/plain' }), 415, 'unsupported_media_type')
+    await expectJson(await post('{"action": "ask", ', {}), 400, 'invalid_request')
+    await expectJson(await post(JSON.stringify({ action: 'ask', question: 'x'.repeat(600 * 1024) }), {}), 413, 'body_too_large')
+  })
+
   it('answers 502 functions_unreachable as JSON when the functions endpoint cannot be reached', async () => {
     const ana = await writerWithBook('Ana')
     const realFetch = globalThis.fetch

@@ -28,8 +28,15 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (!UUID.test(workspaceId ?? '') || !UUID.test(bookId ?? '')) {
     return json({ code: 'not_found', message: 'This book does not exist.' }, { status: 404 })
   }
-  // Origin, content type and size as every action checks them (a Response is thrown).
-  const raw = await readJsonBody(request, BODY_LIMIT)
+  // Origin, content type and size as every action checks them. readJsonBody throws a plain
+  // text Response (what forms want); the contract says every error here is JSON {code, message}.
+  let raw: unknown
+  try {
+    raw = await readJsonBody(request, BODY_LIMIT)
+  } catch (thrown) {
+    if (thrown instanceof Response) return refusal(thrown.status)
+    throw thrown
+  }
   const parsed = ChatBodySchema.safeParse(raw)
   if (!parsed.success) return json({ code: 'invalid_request', message: describeIssue(parsed.error) }, { status: 400 })
 
@@ -84,6 +91,19 @@ export async function action({ request, params }: ActionFunctionArgs) {
     if (value !== null) answer.set(name, value)
   }
   return new Response(relay(upstream.body, request.signal), { status: upstream.status, headers: answer })
+}
+
+/** readJsonBody's refusals (by status) as the contract's JSON errors. */
+const REFUSALS: Record<number, { code: string; message: string }> = {
+  403: { code: 'cross_site', message: 'AI requests are only accepted from FlowStory\u2019s own pages.' },
+  413: { code: 'body_too_large', message: 'The request is too large. Select a shorter passage and try again.' },
+  415: { code: 'unsupported_media_type', message: 'Send the request as JSON (content-type: application/json).' },
+  400: { code: 'invalid_request', message: 'The request body is not valid JSON.' },
+}
+
+function refusal(status: number) {
+  const known = REFUSALS[status] ?? { code: 'invalid_request', message: 'The request could not be read.' }
+  return json(known, { status: REFUSALS[status] ? status : 400 })
 }
 
 /**
