@@ -21,7 +21,7 @@ export class UnsafeBaseUrlError extends HttpError {
     super(
       422,
       'unsafe_base_url',
-      'The AI provider\'s base URL points to a private or local network address, which FlowStory\'s servers do not call. Use the provider\'s public address in Settings → AI providers.',
+      'The AI provider\'s base URL points to a private or local network address (or to a name with no public address), which FlowStory\'s servers do not call. Use the provider\'s public address in Settings → AI providers.',
     )
     this.name = 'UnsafeBaseUrlError'
   }
@@ -33,7 +33,7 @@ export function privateBaseUrlsAllowed(): boolean {
   return Deno.env.get(ALLOW_PRIVATE_ENV)?.trim().toLowerCase() === 'true'
 }
 
-/** A and AAAA records; an unknown name resolves to nothing (the call then fails as unreachable). */
+/** A and AAAA records; an unknown name, or a failed lookup, resolves to nothing (then refused). */
 export const resolveWithDns: ResolveHost = async (hostname) => {
   const lookups = await Promise.allSettled([Deno.resolveDns(hostname, 'A'), Deno.resolveDns(hostname, 'AAAA')])
   return lookups.flatMap((lookup) => (lookup.status === 'fulfilled' ? lookup.value : []))
@@ -44,7 +44,10 @@ export async function assertPublicUrl(url: string | URL, resolve: ResolveHost = 
   const parsed = url instanceof URL ? url : new URL(url)
   const host = parsed.hostname.replace(/^\[|\]$/g, '').toLowerCase().replace(/\.$/, '')
   if (host === 'localhost' || host.endsWith('.localhost')) throw new UnsafeBaseUrlError()
-  const addresses = isIpLiteral(host) ? [host] : await resolve(host)
+  const addresses = isIpLiteral(host) ? [host] : await resolve(host).catch(() => [])
+  // No address at all is not "nothing to fear": fetch resolves the name again its own way
+  // (/etc/hosts, mDNS `.local`, search domains), and may find a private one the guard never saw.
+  if (addresses.length === 0) throw new UnsafeBaseUrlError()
   if (addresses.some(isNonPublicAddress)) throw new UnsafeBaseUrlError()
 }
 
@@ -147,12 +150,16 @@ function parseIPv6(text: string): number[] | null {
 function isNonPublicIPv6(g: number[]): boolean {
   const embeddedV4 = (hi: number, lo: number) => [hi >> 8, hi & 0xff, lo >> 8, lo & 0xff]
   if (g.slice(0, 7).every((x) => x === 0) && g[7] <= 1) return true // :: and ::1
+  if (g.slice(0, 6).every((x) => x === 0)) return isNonPublicIPv4(embeddedV4(g[6], g[7])) // IPv4-compatible ::a.b.c.d
   if (g.slice(0, 5).every((x) => x === 0) && g[5] === 0xffff) return isNonPublicIPv4(embeddedV4(g[6], g[7])) // IPv4-mapped
+  if (g.slice(0, 4).every((x) => x === 0) && g[4] === 0xffff && g[5] === 0) return isNonPublicIPv4(embeddedV4(g[6], g[7])) // IPv4-translated ::ffff:0:a.b.c.d
+  if (g[0] === 0x64 && g[1] === 0xff9b && g[2] === 1) return true // local-use NAT64 64:ff9b:1::/48 (a site's own translator)
   if (g[0] === 0x64 && g[1] === 0xff9b) return isNonPublicIPv4(embeddedV4(g[6], g[7])) // NAT64
   if (g[0] === 0x2002) return isNonPublicIPv4(embeddedV4(g[1], g[2])) // 6to4
   return (
     (g[0] & 0xfe00) === 0xfc00 || // unique local
     (g[0] & 0xffc0) === 0xfe80 || // link-local
+    (g[0] & 0xffc0) === 0xfec0 || // site-local (deprecated, still routed inside some networks)
     (g[0] & 0xff00) === 0xff00 || // multicast
     g[0] === 0x2001 && g[1] === 0x0db8 // documentation
   )

@@ -38,6 +38,59 @@ Deno.test('a URL is refused by its literal address, its name, or what its name r
   }
 })
 
+Deno.test('IPv4-compatible, IPv4-translated, site-local and local-use NAT64 IPv6 addresses are not public when they hide a private one', () => {
+  const nonPublic = [
+    '::127.0.0.1', '::7f00:1', '::a9fe:a9fe', '::10.0.0.1', '::192.168.0.1', // IPv4-compatible (::a.b.c.d)
+    '::ffff:0:127.0.0.1', '::ffff:0:a9fe:a9fe', '::ffff:0:10.1.2.3', // IPv4-translated (::ffff:0:a.b.c.d)
+    'fec0::1', 'feff::1', // deprecated site-local fec0::/10
+    '64:ff9b:1::1', '64:ff9b:1:2::8.8.8.8', '64:ff9b:1:ffff::a00:1', // local-use NAT64 64:ff9b:1::/48
+  ]
+  for (const address of nonPublic) assert.equal(isNonPublicAddress(address), true, address)
+  // The embedded address decides: a public IPv4 inside is public, as before.
+  for (const address of ['::8.8.8.8', '::ffff:0:8.8.8.8', '64:ff9b::808:808']) assert.equal(isNonPublicAddress(address), false, address)
+})
+
+Deno.test('a name that resolves to no address at all is refused: fetch may still find one (/etc/hosts, mDNS) the guard never saw', async () => {
+  const resolve: ResolveHost = (host) => Promise.resolve(host === 'llm.example' ? ['93.184.216.34'] : [])
+  await assertPublicUrl('https://llm.example/v1', resolve)
+  for (const url of ['https://nowhere.example/v1', 'http://printer.local/v1', 'http://db/v1']) {
+    await assert.rejects(assertPublicUrl(url, resolve), UnsafeBaseUrlError, url)
+  }
+  // A resolver that fails (both lookups rejected) counts as no address.
+  const failing: ResolveHost = () => Promise.reject(new Error('NXDOMAIN'))
+  await assert.rejects(assertPublicUrl('https://broken.example/v1', failing), UnsafeBaseUrlError)
+  // And through the real resolver: a name no DNS server knows.
+  await assert.rejects(assertPublicUrl(`https://${crypto.randomUUID()}.invalid/v1`), UnsafeBaseUrlError)
+})
+
+Deno.test('a name that resolves to nothing never reaches the network through the guard; with private base URLs allowed it is called', async () => {
+  const { fake, baseURL, close } = await fakeServer()
+  const port = new URL(baseURL).port
+  // The network as fetch sees it: "printer.local" answers (mDNS, /etc/hosts), DNS knows nothing.
+  const calls: string[] = []
+  const network: typeof fetch = (input, init) => {
+    const url = new URL(input instanceof Request ? input.url : input.toString())
+    calls.push(url.hostname)
+    url.hostname = '127.0.0.1'
+    url.port = port
+    return fetch(url, init)
+  }
+  const nothing: ResolveHost = () => Promise.resolve([])
+  try {
+    const guarded = new OpenAI({ baseURL: 'http://printer.local/v1', apiKey: DEFAULT_API_KEY, maxRetries: 0, fetch: guardedFetch(nothing, network) })
+    const refused = await guarded.models.list().then(() => null, (e: unknown) => e)
+    assert.equal(toProviderError(refused, 'gpt-4o-mini').code, 'unsafe_base_url')
+    assert.deepEqual(calls, [], 'the name was never fetched')
+    // With the flag, createProviderClient installs no guard (a private deployment's own names).
+    const own: ResolvedProvider = { source: 'own', providerId: crypto.randomUUID(), baseURL, apiKey: DEFAULT_API_KEY, model: 'gpt-4o-mini' }
+    const allowed = await createProviderClient(own, { allowPrivateBaseUrls: true, resolveHost: nothing }).models.list()
+    assert.ok(allowed.data.length > 0)
+    assert.equal(fake.calls.length, 1)
+  } finally {
+    await close()
+  }
+})
+
 async function fakeServer() {
   const fake = createFakeOpenAI()
   const server = Deno.serve({ hostname: '127.0.0.1', port: 0, onListen() {} }, fake.handle)
