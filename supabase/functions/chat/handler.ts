@@ -168,14 +168,13 @@ export function createChatHandler(deps: ChatDeps): ChatHandler {
       )
     } catch (error) {
       req.signal.removeEventListener('abort', onClientGone)
-      // Stopped while the provider was reading the prompt: it had the whole request, so its
-      // prompt counts (estimated); no completion came back.
-      if (clientGone) {
-        await logUsage(claims, request, book.tenantId, book.id, provider, plan, '', null)
-        return new Response(null, { status: 499 })
-      }
-      // Refused before generating (bad key, unknown model, 429, unreachable): nothing was
-      // spent, nothing is logged.
+      // No stream, no row. Refused before generating (bad key, unknown model, 429, unreachable,
+      // the SSRF guard) spends nothing. Stopped before the provider answered: whether it had
+      // accepted the request cannot be told apart from a refusal racing the Stop (a 401 whose
+      // body was still arriving, a connection that was failing, the guard's lookup), and an
+      // estimated row for a refused request is a charge for nothing. So a row is written only
+      // once the provider has accepted the request and begun streaming (below).
+      if (clientGone) return new Response(null, { status: 499 })
       throw contractStatus(toProviderError(error, provider.model))
     }
 

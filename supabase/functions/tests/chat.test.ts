@@ -5,6 +5,7 @@
 // a scripted transaction. The SQL is proven through the local stack in
 // tests/integration/chat-function.test.ts.
 import assert from 'node:assert/strict'
+import OpenAI from 'openai'
 import { createFakeOpenAI, DEFAULT_API_KEY, type FakeOpenAIOptions } from '../../../tests/fakes/fake-openai.ts'
 import { createProviderClient, resolveProvider, type PlatformProvider } from '../_shared/ai-provider.ts'
 import { createAuthenticator, type UserClaims } from '../_shared/auth.ts'
@@ -649,7 +650,7 @@ Deno.test('the canary key never appears in a response, an event or a log line, w
   }
 })
 
-Deno.test('Stop before the first token: the provider call is aborted and the prompt is logged as estimated, with no completion', async () => {
+Deno.test('Stop before the provider answered: the provider call is aborted and no usage row is written (it may have refused)', async () => {
   const t = await setup({ fake: { latency: { firstByteMs: 500 } } })
   try {
     const browser = new AbortController()
@@ -659,9 +660,8 @@ Deno.test('Stop before the first token: the provider call is aborted and the pro
     const response = await pending
     assert.equal(response.status, 499)
     await response.body?.cancel()
-    assert.equal(t.db.usage.length, 1)
-    assert.ok(t.db.usage[0].promptTokens > 0)
-    assert.equal(t.db.usage[0].completionTokens, 0)
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    assert.equal(t.db.usage.length, 0)
   } finally {
     await t.close()
   }
@@ -771,5 +771,61 @@ Deno.test('a preview of ask spends nothing: no provider call (not even the embed
     assert.deepEqual(t.db.usage.map((u) => u.action).sort(), ['ask', 'embed'])
   } finally {
     await t.close()
+  }
+})
+
+Deno.test('Stop racing a provider refusal: the provider refused, so no usage row is written, estimated or not', async () => {
+  // A provider answering 401 whose error body is still arriving when the writer presses Stop:
+  // the SDK then throws the refusal (status 401) while the handler already saw the client go.
+  let refusalArrived!: () => void
+  const arrived = new Promise<void>((resolve) => (refusalArrived = resolve))
+  const refusing: typeof fetch = (_input, init) => {
+    const signal = init?.signal
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        signal?.addEventListener('abort', () => controller.error(new DOMException('The user aborted a request.', 'AbortError')), { once: true })
+      },
+    })
+    refusalArrived()
+    return Promise.resolve(new Response(body, { status: 401, headers: { 'content-type': 'application/json' } }))
+  }
+  const t = await setup({ deps: { client: (p) => new OpenAI({ baseURL: p.baseURL, apiKey: p.apiKey, maxRetries: 0, fetch: refusing }) } })
+  try {
+    const browser = new AbortController()
+    const pending = t.post({ action: 'suggest', chapterId: t.chapterId }, { signal: browser.signal })
+    await arrived
+    await new Promise((resolve) => setTimeout(resolve, 20)) // the SDK is now reading the error body
+    browser.abort()
+    const response = await pending
+    await response.body?.cancel()
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    assert.equal(t.db.usage.length, 0, 'a refused request spent nothing')
+  } finally {
+    await t.close()
+  }
+})
+
+Deno.test('Stop racing a failing connection: the provider never answered, so no usage row', async () => {
+  const cases: Array<[string, typeof fetch]> = [
+    ['connection refused', (_input, init) => new Promise((_resolve, reject) => {
+      init?.signal?.addEventListener('abort', () => reject(new TypeError('error sending request: connection refused')), { once: true })
+    })],
+  ]
+  for (const [what, network] of cases) {
+    let called!: () => void
+    const reached = new Promise<void>((resolve) => (called = resolve))
+    const t = await setup({ deps: { client: (p) => new OpenAI({ baseURL: p.baseURL, apiKey: p.apiKey, maxRetries: 0, fetch: (i, init) => (called(), network(i, init)) }) } })
+    try {
+      const browser = new AbortController()
+      const pending = t.post({ action: 'suggest', chapterId: t.chapterId }, { signal: browser.signal })
+      await reached
+      browser.abort()
+      const response = await pending
+      await response.body?.cancel()
+      await new Promise((resolve) => setTimeout(resolve, 50))
+      assert.equal(t.db.usage.length, 0, what)
+    } finally {
+      await t.close()
+    }
   }
 })
