@@ -599,4 +599,6 @@ export const en: Record<MessageKey, string> = {
   'aiPanel.error.unknown': 'Something went wrong with the AI. Nothing was changed in your chapter. Try again.',
   // usage review
   'usage.member.automatic': 'Automatic indexing (book memory)',
+  // chat follow-ups
+  'usage.chart.summary.one': 'Bar chart of the last {days} days: AI was used on 1 day; {own} tokens with the own key and {platform} from the platform. The busiest day was {busiest}, with {busiestTokens} tokens. Each day\'s numbers are in the table below.',
 }

@@ -599,6 +599,8 @@ export const ptBR = {
   'aiPanel.error.unknown': 'Algo deu errado com a IA. Nada foi alterado no seu capítulo. Tente de novo.',
   // usage review
   'usage.member.automatic': 'Indexação automática (memória do livro)',
+  // chat follow-ups
+  'usage.chart.summary.one': 'Gráfico de barras dos últimos {days} dias: houve uso em 1 dia; {own} tokens com chave própria e {platform} da plataforma. O dia de maior uso foi {busiest}, com {busiestTokens} tokens. Os números de cada dia estão na tabela logo abaixo.',
 } as const
 
 export type MessageKey = keyof typeof ptBR

@@ -8,6 +8,7 @@ import type { ReactNode } from 'react'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { Notice } from '~/components/ui/notice.tsx'
 import { usageFormat, type UsageFormat } from '~/components/usage/format.ts'
+import { chartSummary } from '~/components/usage/summary.ts'
 import { OWN_COLOUR, PLATFORM_COLOUR, UsageChart } from '~/components/usage/usage-chart.tsx'
 import { parseUsagePeriod, USAGE_PERIODS } from '~/modules/usage/schema.ts'
 import { getUsageReport, type UsageReport } from '~/modules/usage/usage.server.ts'
@@ -144,19 +145,6 @@ export default function UsagePage() {
       )}
     </div>
   )
-}
-
-function chartSummary(report: UsageReport, format: UsageFormat, t: Translate): string {
-  const busiest = report.perDay.reduce((best, d) => (d.own.tokens + d.platform.tokens > best.own.tokens + best.platform.tokens ? d : best), report.perDay[0])
-  const activeDays = report.perDay.filter((d) => d.own.calls + d.platform.calls > 0).length
-  return t('usage.chart.summary', {
-    days: report.days,
-    active: activeDays,
-    own: format.tokens(report.totals.own.tokens),
-    platform: format.tokens(report.totals.platform.tokens),
-    busiest: format.longDay(busiest.day),
-    busiestTokens: format.tokens(busiest.own.tokens + busiest.platform.tokens),
-  })
 }
 
 function Stat({ label, value, detail, swatch }: { label: string; value: string; detail: string; swatch?: string }) {
