@@ -405,7 +405,7 @@ export const en: Record<MessageKey, string> = {
   'ai.test.error.provider_unreachable': 'The provider could not be reached. Check its address (base URL) or try again in a moment.',
   'ai.test.error.provider_rate_limited': 'The provider is receiving too many requests from this key. Wait a little and test again.',
   'ai.test.error.bad_base_url': 'This address does not answer like an OpenAI-compatible API (no model list). Check the base URL — it usually ends in /v1.',
-  'ai.test.error.unsafe_base_url': 'This address is on a private or local network, which FlowStory\'s servers do not call. Use the provider\'s public address.',
+  'ai.test.error.unsafe_base_url': 'This address is on a private or local network, or its name has no public address — FlowStory\'s servers do not call such addresses. Check the spelling of the name and use the provider\'s public address.',
   'ai.test.error.no_provider': 'Save a provider with a key before testing the connection.',
   'ai.test.error.provider_error': 'The provider answered with an error. Try again later.',
   'ai.test.error.unavailable': 'The connection could not be tested right now. Try again in a moment.',

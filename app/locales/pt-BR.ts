@@ -405,7 +405,7 @@ export const ptBR = {
   'ai.test.error.provider_unreachable': 'Não foi possível falar com o provedor. Confira o endereço (URL base) ou tente de novo daqui a pouco.',
   'ai.test.error.provider_rate_limited': 'O provedor está recebendo pedidos demais desta chave. Espere um pouco e teste de novo.',
   'ai.test.error.bad_base_url': 'Esse endereço não responde como uma API compatível com a OpenAI (não há lista de modelos). Confira a URL base — geralmente termina em /v1.',
-  'ai.test.error.unsafe_base_url': 'Esse endereço fica numa rede privada ou local, e os servidores do FlowStory não chamam endereços assim. Use o endereço público do provedor.',
+  'ai.test.error.unsafe_base_url': 'Esse endereço fica numa rede privada ou local, ou o nome não tem um endereço público — os servidores do FlowStory não chamam endereços assim. Confira se o nome está escrito certo e use o endereço público do provedor.',
   'ai.test.error.no_provider': 'Salve um provedor com uma chave antes de testar a conexão.',
   'ai.test.error.provider_error': 'O provedor respondeu com um erro. Tente de novo mais tarde.',
   'ai.test.error.unavailable': 'Não foi possível testar a conexão agora. Tente de novo daqui a pouco.',
