@@ -829,3 +829,32 @@ Deno.test('Stop racing a failing connection: the provider never answered, so no 
     }
   }
 })
+
+Deno.test('a pro workspace without its own key streams through the platform provider, and its usage row says platform', async () => {
+  const t = await setup({ platform: { apiKey: DEFAULT_API_KEY, chatModel: 'gpt-4o-mini', embedModel: 'text-embedding-3-small' } })
+  try {
+    t.db.tenants.set(t.workspaceId, { plan: 'pro' })
+    const response = await t.post({ action: 'suggest', chapterId: t.chapterId })
+    assert.equal(response.status, 200)
+    const events = await readEvents(response)
+    assert.equal(events[0].event, 'context')
+    assert.equal(events[0].data.source, 'platform')
+    assert.ok(events.some((e) => e.event === 'delta'))
+    const done = events.at(-1)!
+    assert.equal(done.event, 'done')
+    assert.equal(done.data.usage.estimated, false)
+    assert.equal(t.fake.calls.length, 1)
+    assert.equal(t.db.usage.length, 1)
+    assert.equal(t.db.usage[0].source, 'platform')
+    assert.equal(t.db.usage[0].action, 'suggest')
+    assert.equal(t.db.usage[0].completionTokens, done.data.usage.completionTokens)
+    // A free workspace is refused the same platform: its plan does not include it.
+    t.db.tenants.set(t.workspaceId, { plan: 'free' })
+    const refused = await t.post({ action: 'suggest', chapterId: t.chapterId })
+    assert.equal(refused.status, 402)
+    assert.equal((await refused.json()).code, 'no_provider')
+    assert.equal(t.fake.calls.length, 1)
+  } finally {
+    await t.close()
+  }
+})
