@@ -13,12 +13,9 @@ import type { Tx } from '../_shared/db.ts'
 import { createChatHandler, type ChatDeps } from '../chat/handler.ts'
 import type { BookInfo, ChapterInfo, PassageInfo } from '../chat/context.ts'
 import type { ChatStore, RateLimit, SummaryRow, UsageRow } from '../chat/store.ts'
-import { testSigner, userClaims } from './helpers.ts'
+import { providerTx, testSigner, userClaims, type TestTenant } from './helpers.ts'
 
-type Tenant = {
-  plan: 'free' | 'pro' | 'team'
-  provider?: { id: string; base_url: string; embed_model: string | null; chat_model: string | null; key: string | null }
-}
+type Tenant = TestTenant
 type Chapter = ChapterInfo & { bookId: string; trashed: boolean }
 type Book = BookInfo & { trashed: boolean }
 
@@ -33,23 +30,6 @@ function memoryStore(platform: PlatformProvider = {}) {
   const usage: UsageRow[] = []
   const searches: Array<{ query: string; embedding: number[] | null; embedModel: string | null }> = []
 
-  function providerTx(tenantId: string): Tx {
-    const tag = (strings: TemplateStringsArray, ...values: unknown[]) => {
-      const text = strings.join('?')
-      const tenant = tenants.get(tenantId)
-      if (text.includes('from public.tenants')) {
-        if (!tenant) return Promise.resolve([])
-        const p = tenant.provider
-        return Promise.resolve([{ plan: tenant.plan, provider_id: p?.id ?? null, base_url: p?.base_url ?? null, chat_model: p?.chat_model ?? null, embed_model: p?.embed_model ?? null, has_key: Boolean(p?.key) }])
-      }
-      if (text.includes('private.provider_api_key')) {
-        assert.equal(values[0], tenant?.provider?.id)
-        return Promise.resolve([{ key: tenant?.provider?.key ?? null }])
-      }
-      throw new Error(`unexpected query: ${text}`)
-    }
-    return tag as unknown as Tx
-  }
 
   const store: ChatStore = {
     load(claims: UserClaims, { workspaceId, bookId, chapterId }) {
@@ -73,7 +53,7 @@ function memoryStore(platform: PlatformProvider = {}) {
       }
       return Promise.resolve(0)
     },
-    resolveProvider: (tenantId, purpose) => resolveProvider(providerTx(tenantId), tenantId, purpose, platform),
+    resolveProvider: (tenantId, purpose) => resolveProvider(providerTx(tenants, tenantId), tenantId, purpose, platform),
     search(_claims, bookId, query, embedding, embedModel, limit) {
       searches.push({ query, embedding, embedModel })
       return Promise.resolve((passages.get(bookId) ?? []).slice(0, limit))

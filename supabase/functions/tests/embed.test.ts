@@ -13,12 +13,9 @@ import type { Tx } from '../_shared/db.ts'
 import { createEmbedHandler } from '../embed/handler.ts'
 import { createServiceRoleCheck } from '../embed/service-role.ts'
 import { ChunksChangedError, type ChapterText, type EmbedStore, QueueClaim, ReplaceResult, StoredChunk, UsageRow } from '../embed/store.ts'
-import { testSigner, userClaims } from './helpers.ts'
+import { providerTx, testSigner, userClaims, type TestTenant } from './helpers.ts'
 
-type Tenant = {
-  plan: 'free' | 'pro' | 'team'
-  provider?: { id: string; base_url: string; embed_model: string | null; chat_model: string | null; key: string | null }
-}
+type Tenant = TestTenant
 type StoredRow = StoredChunk & { model: string | null }
 type QueueRow = { revision: number; attempts: number; lastError: string | null; tenantId: string }
 
@@ -30,31 +27,6 @@ function memoryStore(platform: PlatformProvider = {}) {
   const queue = new Map<string, QueueRow>()
   const usage: UsageRow[] = []
 
-  // Answers resolveProvider's two queries as Postgres would.
-  function providerTx(tenantId: string): Tx {
-    const tag = (strings: TemplateStringsArray, ...values: unknown[]) => {
-      const text = strings.join('?')
-      const tenant = tenants.get(tenantId)
-      if (text.includes('from public.tenants')) {
-        if (!tenant) return Promise.resolve([])
-        const p = tenant.provider
-        return Promise.resolve([{
-          plan: tenant.plan,
-          provider_id: p?.id ?? null,
-          base_url: p?.base_url ?? null,
-          chat_model: p?.chat_model ?? null,
-          embed_model: p?.embed_model ?? null,
-          has_key: Boolean(p?.key),
-        }])
-      }
-      if (text.includes('private.provider_api_key')) {
-        assert.equal(values[0], tenant?.provider?.id)
-        return Promise.resolve([{ key: tenant?.provider?.key ?? null }])
-      }
-      throw new Error(`unexpected query: ${text}`)
-    }
-    return tag as unknown as Tx
-  }
 
   const store: EmbedStore = {
     chapterForUser(claims: UserClaims, chapterId: string) {
@@ -107,7 +79,7 @@ function memoryStore(platform: PlatformProvider = {}) {
       usage.push(row)
       return Promise.resolve()
     },
-    resolveProvider: (tenantId) => resolveProvider(providerTx(tenantId), tenantId, 'embed', platform),
+    resolveProvider: (tenantId) => resolveProvider(providerTx(tenants, tenantId), tenantId, 'embed', platform),
   }
 
   function addWorkspace(tenant: Tenant, memberIds: string[]): string {

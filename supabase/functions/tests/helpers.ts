@@ -1,5 +1,6 @@
 // Test doubles for function handlers: a signing key with its JWKS, tokens shaped like
 // GoTrue's, and a fake transaction that answers queries with canned rows.
+import assert from 'node:assert/strict'
 import { exportJWK, generateKeyPair, SignJWT, type JSONWebKeySet } from 'jose'
 import { ALLOW_PRIVATE_ENV } from '../_shared/base-url-guard.ts'
 import type { Tx } from '../_shared/db.ts'
@@ -40,4 +41,36 @@ export function fakeTx(rows: unknown[]): { tx: Tx; queries: string[] } {
 
 export function bearer(token: string, init: RequestInit = {}): Request {
   return new Request('http://functions.local/whoami', { ...init, headers: { authorization: `Bearer ${token}` } })
+}
+
+/** A workspace as resolveProvider sees it: its plan and, maybe, its own provider with its key. */
+export type TestTenant = {
+  plan: 'free' | 'pro' | 'team'
+  provider?: { id: string; base_url: string; embed_model: string | null; chat_model: string | null; key: string | null }
+}
+
+/** A transaction answering resolveProvider's two queries (plan + provider; the key from Vault) from `tenants`, as Postgres would. */
+export function providerTx(tenants: Map<string, TestTenant>, tenantId: string): Tx {
+  const tag = (strings: TemplateStringsArray, ...values: unknown[]) => {
+    const text = strings.join('?')
+    const tenant = tenants.get(tenantId)
+    if (text.includes('from public.tenants')) {
+      if (!tenant) return Promise.resolve([])
+      const p = tenant.provider
+      return Promise.resolve([{
+        plan: tenant.plan,
+        provider_id: p?.id ?? null,
+        base_url: p?.base_url ?? null,
+        chat_model: p?.chat_model ?? null,
+        embed_model: p?.embed_model ?? null,
+        has_key: Boolean(p?.key),
+      }])
+    }
+    if (text.includes('private.provider_api_key')) {
+      assert.equal(values[0], tenant?.provider?.id)
+      return Promise.resolve([{ key: tenant?.provider?.key ?? null }])
+    }
+    throw new Error(`unexpected query: ${text}`)
+  }
+  return tag as unknown as Tx
 }
