@@ -3,17 +3,10 @@
 // ChatRequestSchema is what the proxy forwards to the `chat` Edge Function, the same body plus
 // workspaceId and bookId from the page's URL. Shared by both so they can never disagree.
 import { z } from 'zod'
+import { ACTIONS, MAX_HISTORY_CHARS, MAX_HISTORY_ITEMS, MAX_QUESTION_CHARS, MAX_SELECTION_CHARS, SELECTION_ACTIONS, type ChatAction } from './chat-limits.ts'
 
-export const ACTIONS = ['suggest', 'critique', 'summarize', 'ask', 'rewrite', 'expand', 'shorten'] as const
-export type ChatAction = (typeof ACTIONS)[number]
-
-/** Actions that work on a selection and require one. */
-export const SELECTION_ACTIONS: ReadonlySet<ChatAction> = new Set(['rewrite', 'expand', 'shorten'])
-
-export const MAX_SELECTION_CHARS = 20_000
-export const MAX_QUESTION_CHARS = 2_000
-export const MAX_HISTORY_ITEMS = 12
-export const MAX_HISTORY_CHARS = 8_000
+// The actions and limits are defined once, without zod, in chat-limits.ts (the panel uses them too).
+export { ACTIONS, MAX_HISTORY_CHARS, MAX_HISTORY_ITEMS, MAX_QUESTION_CHARS, MAX_SELECTION_CHARS, SELECTION_ACTIONS, type ChatAction }
 
 // Postgres text cannot hold a NUL character: the question and the selection are searched in
 // SQL, where one answered 500. Nothing typed in the editor contains one (chapters are
