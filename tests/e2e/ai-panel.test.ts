@@ -316,7 +316,53 @@ describe('the AI panel in the editor', () => {
     expect(await columnsHolding(canary)).toEqual([])
     await context.close()
   }, 180_000)
+
+  it('shows each action its own selection maximum before anything is sent', async () => {
+    const { page, panel, context } = await openLongChapter('Clarice')
+    const aiCalls: string[] = []
+    page.on('request', (request) => {
+      if (request.method() === 'POST' && new URL(request.url()).pathname.endsWith('/ai')) aiCalls.push(request.url())
+    })
+    // 7,000 characters: too long for a proposal (its answer is capped), fine for a critique.
+    await selectParagraph(page, 'Longo1 ')
+    await panel.getByText('O trecho tem mais de 6.000 caracteres. Selecione um trecho menor.').waitFor()
+    for (const label of ['Reescrever', 'Expandir', 'Encurtar']) await expect(panel.getByRole('button', { name: label, exact: true }).isDisabled()).resolves.toBe(true)
+    await expect(panel.getByRole('button', { name: /^Criticar/ }).isDisabled()).resolves.toBe(false)
+    await shot(page, 'selection-too-long')
+    expect(aiCalls).toEqual([])
+    await context.close()
+  }, 120_000)
 })
+
+/** A chapter with a 7,000-character paragraph and a short one, the panel open. */
+async function openLongChapter(name: string) {
+  const owner = await createConfirmedUser({ SUPABASE_URL: apiUrl, SUPABASE_SERVICE_ROLE_KEY: serviceRoleKey }, name)
+  const [workspace] = await sql<{ id: string }[]>`select id from public.tenants where created_by = ${owner.id} and personal`
+  const [book] = await sql<{ id: string }[]>`insert into public.books (tenant_id, title, language) values (${workspace.id}, 'A paixão', 'pt-BR') returning id`
+  const long = Array.from({ length: 1_000 }, (_, i) => `Longo${i + 1}`).join(' ').padEnd(7_000, '.')
+  const content = doc(long, 'Ela trazia um guarda-chuva vermelho e um segredo.')
+  const [chapter] = await sql<{ id: string }[]>`
+    insert into public.chapters (tenant_id, book_id, position, title, content, plain_text)
+    values (${workspace.id}, ${book.id}, 1, 'G.H.', ${sql.json(content as never)}, ${toPlainText(content)}) returning id`
+  const [provider] = await sql<{ id: string }[]>`
+    insert into public.ai_providers (tenant_id, kind, base_url, chat_model, embed_model)
+    values (${workspace.id}, 'openai_compatible', ${fake.url}, 'gpt-4o-mini', 'text-embedding-3-small') returning id`
+  await sql`select private.store_provider_key(${provider.id}, ${canary}, ${owner.id})`
+  const context = await browser.newContext({ locale: 'pt-BR', viewport: { width: 1280, height: 900 } })
+  const page = await context.newPage()
+  await signInThroughPage(page, appUrl, owner)
+  await page.goto(`${appUrl}/w/${workspace.id}/b/${book.id}/c/${chapter.id}`)
+  await page.locator('.ProseMirror').waitFor()
+  await page.getByRole('button', { name: 'Assistente de IA' }).click()
+  const panel = page.locator('#ai-panel')
+  await panel.waitFor()
+  return { page, panel, context }
+}
+
+/** AI_PANEL_SHOTS=dir keeps screenshots of the states a writer sees, to look at. */
+async function shot(page: Page, name: string) {
+  if (process.env.AI_PANEL_SHOTS) await page.screenshot({ path: `${process.env.AI_PANEL_SHOTS}/${name}.png` })
+}
 
 async function accessToken(user: { email: string; password: string }): Promise<string> {
   const response = await fetch(`${apiUrl}/auth/v1/token?grant_type=password`, {

@@ -12,6 +12,8 @@ import {
   HISTORY_ITEM_MAX,
   HISTORY_MAX_ITEMS,
   isProposalAction,
+  maxSelectionChars,
+  PROPOSAL_SELECTION_MAX,
   QUESTION_MAX,
   SELECTION_MAX,
   citationHref,
@@ -146,7 +148,7 @@ export function AiPanel({ editor, saveNow, workspaceId, bookId, chapterId, info,
     const captured = currentSelection()
     const useSelection = isProposalAction(action) || (action === 'critique' && captured)
     // Nothing (or too much) selected: back to the actions, where the selection box says what to do.
-    if ((isProposalAction(action) && !captured) || (captured && useSelection && captured.text.length > SELECTION_MAX)) {
+    if ((isProposalAction(action) && !captured) || (captured && useSelection && captured.text.length > maxSelectionChars(action))) {
       range.current = null
       setRun(null)
       setView('actions')
@@ -242,7 +244,11 @@ export function AiPanel({ editor, saveNow, workspaceId, bookId, chapterId, info,
   }
 
   const selectionLength = selection.empty ? 0 : plainTextMap(editor.state.doc).toOffset(selection.to) - plainTextMap(editor.state.doc).toOffset(selection.from)
-  const selectionTooLong = selectionLength > SELECTION_MAX
+  // Each action has its own maximum (chat-limits.ts): a proposal's answer is capped, so its
+  // selection is shorter than what a critique reads.
+  const selectionTooLong = selectionLength > PROPOSAL_SELECTION_MAX
+  const tooLongForCritique = selectionLength > SELECTION_MAX
+  const tooLong = (max: number) => t('aiPanel.selection.tooLong', { max: max.toLocaleString(locale) })
 
   return (
     <aside
@@ -279,12 +285,12 @@ export function AiPanel({ editor, saveNow, workspaceId, bookId, chapterId, info,
                   <button
                     ref={i === 0 ? firstAction : undefined}
                     type="button"
-                    disabled={!info.available}
+                    disabled={!info.available || (action === 'critique' && tooLongForCritique)}
                     onClick={() => (action === 'ask' ? setView('ask') : void choose(action))}
                     className="w-full rounded-xl px-3 py-2.5 text-left ring-1 ring-slate-200 hover:bg-violet-50 hover:ring-violet-brand/40 disabled:opacity-50 disabled:hover:bg-transparent"
                   >
                     <span className="block text-sm font-semibold text-indigo-brand">{t(`aiPanel.action.${action}`)}</span>
-                    <span className="mt-0.5 block text-xs text-slate-500">{action === 'critique' && !selection.empty ? t('aiPanel.hint.critiqueSelection') : t(hint)}</span>
+                    <span className="mt-0.5 block text-xs text-slate-500">{action === 'critique' && tooLongForCritique ? tooLong(SELECTION_MAX) : action === 'critique' && !selection.empty ? t('aiPanel.hint.critiqueSelection') : t(hint)}</span>
                   </button>
                 </li>
               ))}
@@ -292,7 +298,7 @@ export function AiPanel({ editor, saveNow, workspaceId, bookId, chapterId, info,
             <section aria-label={t('aiPanel.selection.label')} className="rounded-xl bg-slate-50 p-3">
               <h3 className="text-xs font-semibold uppercase tracking-wide text-slate-500">{t('aiPanel.selection.label')}</h3>
               <p className="mt-1 text-xs text-slate-500">
-                {selection.empty ? t('aiPanel.selection.none') : selectionTooLong ? t('aiPanel.selection.tooLong', { max: SELECTION_MAX.toLocaleString(locale) }) : t('aiPanel.selection.count', { count: selectionLength })}
+                {selection.empty ? t('aiPanel.selection.none') : selectionTooLong ? tooLong(PROPOSAL_SELECTION_MAX) : t('aiPanel.selection.count', { count: selectionLength })}
               </p>
               <div className="mt-2 flex flex-wrap gap-2">
                 {SELECTION_ACTIONS.map((action) => (

@@ -1,7 +1,18 @@
 // The chat path's shapes as the panel reads them (/tmp/s4/chat-contract.md, decision 020).
 // What comes from the server is parsed, not trusted: a malformed event is an interruption,
 // never a crash or half-shown text.
-import { ACTIONS, MAX_HISTORY_CHARS, MAX_HISTORY_ITEMS, MAX_QUESTION_CHARS, MAX_SELECTION_CHARS, PROPOSAL_ACTIONS, type ChatAction, type ProposalAction } from './chat-limits.ts'
+import {
+  ACTIONS,
+  MAX_HISTORY_CHARS,
+  MAX_HISTORY_ITEMS,
+  MAX_PROPOSAL_SELECTION_CHARS,
+  MAX_QUESTION_CHARS,
+  MAX_SELECTION_CHARS,
+  maxSelectionChars,
+  PROPOSAL_ACTIONS,
+  type ChatAction,
+  type ProposalAction,
+} from './chat-limits.ts'
 
 // One definition of the actions and limits (chat-limits.ts, re-exported by chat-request.ts for
 // the proxy and the function), under the panel's names.
@@ -11,6 +22,8 @@ export {
   MAX_HISTORY_ITEMS as HISTORY_MAX_ITEMS,
   MAX_QUESTION_CHARS as QUESTION_MAX,
   MAX_SELECTION_CHARS as SELECTION_MAX,
+  MAX_PROPOSAL_SELECTION_CHARS as PROPOSAL_SELECTION_MAX,
+  maxSelectionChars,
   PROPOSAL_ACTIONS,
   type ChatAction,
   type ProposalAction,

@@ -14,3 +14,15 @@ export const MAX_SELECTION_CHARS = 20_000
 export const MAX_QUESTION_CHARS = 2_000
 export const MAX_HISTORY_ITEMS = 12
 export const MAX_HISTORY_CHARS = 8_000
+
+/**
+ * A proposal's selection is capped lower: the function caps a rewrite/expand/shorten answer at
+ * 4,000 tokens (expand ≈ 2.5× the selection; supabase/functions/chat/context.ts), so a longer
+ * selection could only end with `answer_too_long`. A critique reads up to MAX_SELECTION_CHARS.
+ */
+export const MAX_PROPOSAL_SELECTION_CHARS = 6_000
+
+/** The longest selection an action accepts. */
+export function maxSelectionChars(action: ChatAction): number {
+  return SELECTION_ACTIONS.has(action) ? MAX_PROPOSAL_SELECTION_CHARS : MAX_SELECTION_CHARS
+}
