@@ -599,4 +599,7 @@ export const en: Record<MessageKey, string> = {
   'aiPanel.error.unknown': 'Something went wrong with the AI. Nothing was changed in your chapter. Try again.',
   // usage review
   'usage.member.automatic': 'Automatic indexing (book memory)',
+  // AI panel fixes (session 4)
+  'aiPanel.error.answerTooLong': 'The answer got too long and was cut off. Nothing was changed in your chapter. Select a shorter passage and try again.',
+  'aiPanel.error.answerTooLong.summary': 'The summary got too long and was cut off, so it was not stored. Try again.',
 }

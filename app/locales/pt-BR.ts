@@ -599,6 +599,9 @@ export const ptBR = {
   'aiPanel.error.unknown': 'Algo deu errado com a IA. Nada foi alterado no seu capítulo. Tente de novo.',
   // usage review
   'usage.member.automatic': 'Indexação automática (memória do livro)',
+  // AI panel fixes (session 4)
+  'aiPanel.error.answerTooLong': 'A resposta ficou longa demais e foi cortada. Nada foi alterado no seu capítulo. Selecione um trecho menor e tente de novo.',
+  'aiPanel.error.answerTooLong.summary': 'O resumo ficou longo demais e foi cortado, por isso não foi guardado. Tente de novo.',
 } as const
 
 export type MessageKey = keyof typeof ptBR

@@ -34,8 +34,11 @@ const SECRET = doc('O guarda-chuva vermelho pertencera à mãe de Capitu, morta 
 
 const SUGGESTION = Array.from({ length: 30 }, (_, i) => `Passo${i + 1}`).join(' ') + ' FIM-DA-SUGESTÃO'
 const REWRITE = 'Ela carregava, junto ao guarda-chuva rubro, um segredo.'
+/** When set, the fake answers past any completion cap (the function ends with answer_too_long). */
+let overlongAnswer = false
 /** What the fake answers, by the task the chat function's system prompt gives. */
 function reply(request: FakeChatRequest): string {
+  if (overlongAnswer) return Array.from({ length: 5_000 }, (_, i) => `palavra${i}`).join(' ')
   const system = request.messages[0]?.content ?? ''
   if (system.includes('Tarefa: sugira')) return SUGGESTION
   if (system.includes('Tarefa: faça uma crítica')) return 'O **ritmo** é bom; faltam diálogos.'
@@ -317,7 +320,7 @@ describe('the AI panel in the editor', () => {
     await context.close()
   }, 180_000)
 
-  it('shows each action its own selection maximum before anything is sent', async () => {
+  it('shows each action its own selection maximum before anything is sent, and why an answer cut at its cap was not offered', async () => {
     const { page, panel, context } = await openLongChapter('Clarice')
     const aiCalls: string[] = []
     page.on('request', (request) => {
@@ -330,6 +333,20 @@ describe('the AI panel in the editor', () => {
     await expect(panel.getByRole('button', { name: /^Criticar/ }).isDisabled()).resolves.toBe(false)
     await shot(page, 'selection-too-long')
     expect(aiCalls).toEqual([])
+
+    // The answer runs past its cap: the panel says why and what to do; nothing to accept.
+    const original = await chapterText(page)
+    overlongAnswer = true
+    try {
+      await selectParagraph(page, 'Ela trazia um guarda-chuva')
+      await runAction(page, 'Encurtar')
+      await panel.getByText('A resposta ficou longa demais e foi cortada. Nada foi alterado no seu capítulo. Selecione um trecho menor e tente de novo.').waitFor()
+    } finally {
+      overlongAnswer = false
+    }
+    expect(await panel.getByRole('button', { name: 'Aceitar' }).count()).toBe(0)
+    expect(await chapterText(page)).toBe(original)
+    await shot(page, 'answer-too-long')
     await context.close()
   }, 120_000)
 })

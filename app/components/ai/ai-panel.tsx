@@ -364,9 +364,9 @@ function StoredSummaryCard({ summary }: { summary: NonNullable<PanelInfo['summar
   )
 }
 
-function ErrorNotice({ failure, canManage, workspaceId }: { failure: ChatFailure; canManage: boolean; workspaceId: string }) {
+function ErrorNotice({ failure, canManage, workspaceId, action }: { failure: ChatFailure; canManage: boolean; workspaceId: string; action?: ChatAction }) {
   const t = useT()
-  const view = describeChatError(failure, { canManage })
+  const view = describeChatError(failure, { canManage, action })
   return (
     <p role="alert" className="rounded-xl bg-rose-50 px-3 py-2.5 text-sm text-rose-900 ring-1 ring-inset ring-rose-200">
       {t(view.key, view.params)}
@@ -486,6 +486,8 @@ function RunView({ run, locale, workspaceId, bookId, canManage, storedSummary, o
   const started = busy || run.phase === 'done' || run.phase === 'stopped' || (run.phase === 'failed' && run.text !== '')
   const hint: MessageKey = proposal ? 'aiPanel.hint.proposal' : run.action === 'critique' && run.selection ? 'aiPanel.hint.critiqueSelection' : (`aiPanel.hint.${run.action}` as MessageKey)
   const citation = citationRenderer({ sources: run.preview?.sources ?? [], workspaceId, bookId })
+  // A proposal that did not finish is not a proposal: say so above it and show what arrived muted.
+  const unfinished = proposal && (run.phase === 'failed' || run.phase === 'stopped')
   return (
     <div className="space-y-4">
       <p className="text-sm text-slate-600">{t(hint)}</p>
@@ -499,6 +501,7 @@ function RunView({ run, locale, workspaceId, bookId, canManage, storedSummary, o
         </button>
       ) : null}
       {run.phase === 'saving' ? <p role="status" className="text-sm text-slate-500">{t('aiPanel.saving')}</p> : null}
+      {proposal && run.phase === 'failed' && run.failure ? <ErrorNotice failure={run.failure} canManage={canManage} workspaceId={workspaceId} action={run.action} /> : null}
       {started ? (
         proposal ? (
           <div className="space-y-3">
@@ -508,7 +511,7 @@ function RunView({ run, locale, workspaceId, bookId, canManage, storedSummary, o
             </div>
             <div>
               <h3 className="text-xs font-semibold uppercase tracking-wide text-slate-500">{t('aiPanel.proposal.proposed')}</h3>
-              <p className="mt-1 whitespace-pre-wrap rounded-lg bg-emerald-50/60 px-3 py-2 font-serif text-sm text-slate-800 ring-1 ring-inset ring-emerald-100" data-testid="ai-answer" aria-live="polite" aria-busy={busy}>
+              <p className={`mt-1 whitespace-pre-wrap rounded-lg px-3 py-2 font-serif text-sm ring-1 ring-inset ${unfinished ? 'max-h-40 overflow-y-auto bg-slate-50 text-slate-500 ring-slate-200' : 'bg-emerald-50/60 text-slate-800 ring-emerald-100'}`} data-testid="ai-answer" aria-live="polite" aria-busy={busy}>
                 {run.text}
                 {busy ? <Caret /> : null}
               </p>
@@ -530,7 +533,7 @@ function RunView({ run, locale, workspaceId, bookId, canManage, storedSummary, o
         </div>
       ) : null}
       {run.phase === 'stopped' ? <p role="status" className="rounded-xl bg-slate-100 px-3 py-2.5 text-sm text-slate-700">{t('aiPanel.stopped')}</p> : null}
-      {run.phase === 'failed' && run.failure ? <ErrorNotice failure={run.failure} canManage={canManage} workspaceId={workspaceId} /> : null}
+      {!proposal && run.phase === 'failed' && run.failure ? <ErrorNotice failure={run.failure} canManage={canManage} workspaceId={workspaceId} action={run.action} /> : null}
       {run.phase === 'done' && run.text.trim() === '' ? <p className="text-sm text-slate-600">{t('aiPanel.empty')}</p> : null}
       {run.phase === 'done' && run.summaryStored ? <p role="status" className="rounded-xl bg-emerald-50 px-3 py-2.5 text-sm text-emerald-900">{t('aiPanel.summary.saved')}</p> : null}
       {run.phase === 'done' && proposal && run.text.trim() !== '' ? (

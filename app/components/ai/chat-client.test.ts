@@ -65,11 +65,15 @@ describe('chat client', () => {
     expect((await run()).outcome).toEqual({ status: 'failed', failure: { kind: 'response', status: 502, code: null, retryAfter: null } })
   })
 
-  it('reports an interruption for an error event, a cut stream and a malformed event — keeping what streamed', async () => {
-    mockFetch(() => new Response(streamOf(sse(['delta', { text: 'meio' }], ['error', { code: 'provider_unreachable', message: 'cut' }]))))
+  it('keeps the code of an error event, and reports an interruption for a cut stream and a malformed event — keeping what streamed', async () => {
+    mockFetch(() => new Response(streamOf(sse(['delta', { text: 'meio' }], ['error', { code: 'answer_too_long', message: 'cut' }]))))
     const errored = await run()
-    expect(errored.outcome).toEqual({ status: 'failed', failure: { kind: 'interrupted' } })
+    expect(errored.outcome).toEqual({ status: 'failed', failure: { kind: 'stream', code: 'answer_too_long' } })
     expect(errored.deltas).toEqual(['meio'])
+    mockFetch(() => new Response(streamOf(sse(['error', { code: 'provider_rate_limited', message: 'busy' }]))))
+    expect((await run()).outcome).toEqual({ status: 'failed', failure: { kind: 'stream', code: 'provider_rate_limited' } })
+    mockFetch(() => new Response(streamOf(sse(['error', { message: 'no code' }]))))
+    expect((await run()).outcome).toEqual({ status: 'failed', failure: { kind: 'interrupted' } })
     mockFetch(() => new Response(streamOf(`${sse(['delta', { text: 'meio' }])}event: delta\ndata: {"te`)))
     expect((await run()).outcome).toEqual({ status: 'failed', failure: { kind: 'interrupted' } })
     mockFetch(() => new Response(streamOf('event: delta\ndata: not json\n\n')))

@@ -73,7 +73,9 @@ export async function streamChat(
         const done = parseDone(data)
         return done ? { status: 'done', done } : { status: 'failed', failure: { kind: 'interrupted' } }
       } else if (event.event === 'error') {
-        return { status: 'failed', failure: { kind: 'interrupted' } }
+        // Keep the code: answer_too_long and a busy provider need their own words.
+        const error = parseErrorBody(data)
+        return { status: 'failed', failure: error ? { kind: 'stream', code: error.code } : { kind: 'interrupted' } }
       }
     }
   } catch (error) {
