@@ -29,7 +29,7 @@ import type { PanelInfo } from '~/modules/ai/panel.server.ts'
 import { plainTextMap, textToParagraphs } from '~/components/editor/plain-text-positions.ts'
 import { useLocale, useT, type Locale, type MessageKey } from '~/utils/i18n.ts'
 import { Markdown } from './markdown.tsx'
-import { previewChat, streamChat } from './chat-client.ts'
+import { followPreview, previewChat, streamChat, type PreviewOutcome } from './chat-client.ts'
 
 export type AiPanelProps = {
   editor: Editor
@@ -593,10 +593,9 @@ function AskView({ url, chapterId, saveNow, workspaceId, bookId, canManage }: As
       // Storage full or disabled: the conversation lasts as long as the page.
     }
   }, [turns, storageKey])
-  const [preview, setPreview] = useState<{ preview: Preview | null; loading: boolean; failure: ChatFailure | null }>({ preview: null, loading: false, failure: null })
+  const [preview, setPreview] = useState<{ question: string; preview: Preview | null; loading: boolean; failure: ChatFailure | null }>({ question: '', preview: null, loading: false, failure: null })
   const [saveFailed, setSaveFailed] = useState(false)
   const controller = useRef<AbortController | null>(null)
-  const previewController = useRef<AbortController | null>(null)
   const inputId = useId()
   const streaming = turns.some((turn) => turn.streaming)
 
@@ -609,36 +608,33 @@ function AskView({ url, chapterId, saveNow, workspaceId, bookId, canManage }: As
     [turns],
   )
 
-  // The preview follows the question as it is typed, after a pause.
+  // The preview follows the question as it is typed, after a pause; one request at a time,
+  // and only the preview of the question in the box is ever shown (followPreview).
+  const follower = useRef<ReturnType<typeof followPreview<PreviewOutcome>> | null>(null)
+  const load = useRef<(question: string, signal: AbortSignal) => Promise<PreviewOutcome>>(async () => ({ ok: false, aborted: true }))
+  load.current = (q, signal) => previewChat(url, { action: 'ask', chapterId, question: q, history: history() }, signal)
+  if (!follower.current) {
+    follower.current = followPreview<PreviewOutcome>({
+      load: (q, signal) => load.current(q, signal),
+      show: ({ question: q, loading, result }) =>
+        setPreview({ question: q, loading, preview: result?.ok ? result.preview : null, failure: result && !result.ok && 'failure' in result ? result.failure : null }),
+    })
+  }
   useEffect(() => {
-    previewController.current?.abort()
-    const q = question.trim()
-    if (!q || streaming) {
-      setPreview({ preview: null, loading: false, failure: null })
-      return
-    }
-    const abort = new AbortController()
-    previewController.current = abort
-    setPreview((p) => ({ ...p, loading: true }))
-    const timer = setTimeout(async () => {
-      const outcome = await previewChat(url, { action: 'ask', chapterId, question: q, history: history() }, abort.signal)
-      if (abort.signal.aborted) return
-      setPreview(outcome.ok ? { preview: outcome.preview, loading: false, failure: null } : { preview: null, loading: false, failure: 'failure' in outcome ? outcome.failure : null })
-    }, 600)
-    return () => {
-      clearTimeout(timer)
-      abort.abort()
-    }
+    follower.current?.follow(streaming ? '' : question.trim())
   }, [question, url, chapterId, history, streaming])
+  useEffect(() => () => follower.current?.cancel(), [])
 
   useEffect(() => () => controller.current?.abort(), [])
+
+  const previewIsCurrent = preview.question === question.trim()
 
   const patchLast = (patch: Partial<Turn>) => setTurns((all) => all.map((turn, i) => (i === all.length - 1 ? { ...turn, ...patch } : turn)))
 
   async function ask() {
     const q = question.trim()
     if (!q || streaming) return
-    previewController.current?.abort()
+    follower.current?.cancel()
     setSaveFailed(false)
     const abort = new AbortController()
     controller.current = abort
@@ -724,8 +720,8 @@ function AskView({ url, chapterId, saveNow, workspaceId, bookId, canManage }: As
           }}
           className="w-full resize-y rounded-lg border-0 px-3 py-2 text-sm ring-1 ring-slate-300 focus:ring-2 focus:ring-violet-brand"
         />
-        {question.trim() ? <PreviewBox preview={preview.preview} loading={preview.loading} locale={locale} /> : null}
-        {preview.failure && question.trim() ? <ErrorNotice failure={preview.failure} canManage={canManage} workspaceId={workspaceId} /> : null}
+        {question.trim() ? <PreviewBox preview={previewIsCurrent ? preview.preview : null} loading={!previewIsCurrent || preview.loading} locale={locale} /> : null}
+        {preview.failure && previewIsCurrent && question.trim() ? <ErrorNotice failure={preview.failure} canManage={canManage} workspaceId={workspaceId} /> : null}
         <div className="flex items-center gap-2">
           {streaming ? (
             <button type="button" onClick={() => controller.current?.abort()} className="rounded-lg bg-white px-4 py-2 text-sm font-semibold text-rose-700 ring-1 ring-rose-200 hover:bg-rose-50">

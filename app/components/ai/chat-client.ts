@@ -94,3 +94,45 @@ function parseJson(text: string): unknown {
     return undefined
   }
 }
+
+export type FollowedPreview<T> = { question: string; loading: boolean; result: T | null }
+
+/**
+ * Ask the book's preview follows the question as it is typed, after a pause. At most one
+ * preview request is in flight: a new question (or an empty one) aborts the previous request
+ * at once and clears its preview from the screen, and a late answer for an older question is
+ * dropped — what is shown is always the preview of the question in the box.
+ */
+export function followPreview<T>({ load, show, delayMs = 600 }: { load: (question: string, signal: AbortSignal) => Promise<T>; show: (state: FollowedPreview<T>) => void; delayMs?: number }) {
+  let current: { abort: AbortController; timer: ReturnType<typeof setTimeout> } | null = null
+  let cleared = false
+  function cancel() {
+    if (!current) return
+    clearTimeout(current.timer)
+    current.abort.abort()
+    current = null
+  }
+  function follow(question: string) {
+    cancel()
+    if (!question) {
+      // Nothing to show, once (an answer streaming re-renders on every token).
+      if (!cleared) show({ question, loading: false, result: null })
+      cleared = true
+      return
+    }
+    cleared = false
+    show({ question, loading: true, result: null })
+    const abort = new AbortController()
+    const mine = {
+      abort,
+      timer: setTimeout(async () => {
+        const result = await load(question, abort.signal)
+        if (abort.signal.aborted || current !== mine) return
+        current = null
+        show({ question, loading: false, result })
+      }, delayMs),
+    }
+    current = mine
+  }
+  return { follow, cancel }
+}
