@@ -7,7 +7,7 @@
 // outside Vault.
 import { randomUUID } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import { chromium, type Browser, type Page, type Route } from 'playwright-core'
 import postgres from 'postgres'
 import { inject, vi } from 'vitest'
 import { toPlainText } from '../../app/modules/manuscript/plain-text.ts'
@@ -320,7 +320,7 @@ describe('the AI panel in the editor', () => {
     await context.close()
   }, 180_000)
 
-  it('shows each action its own selection maximum before anything is sent, and why an answer cut at its cap was not offered', async () => {
+  it('shows each action its own selection maximum before anything is sent, why an answer cut at its cap was not offered, and previews one Ask question at a time', async () => {
     const { page, panel, context } = await openLongChapter('Clarice')
     const aiCalls: string[] = []
     page.on('request', (request) => {
@@ -347,6 +347,33 @@ describe('the AI panel in the editor', () => {
     expect(await panel.getByRole('button', { name: 'Aceitar' }).count()).toBe(0)
     expect(await chapterText(page)).toBe(original)
     await shot(page, 'answer-too-long')
+
+    // Ask the book previews while the writer types: a new question cancels the older preview
+    // request instead of letting them pile up, and the preview shown is the newer question's.
+    await panel.getByRole('button', { name: 'Voltar às ações' }).click()
+    await panel.getByRole('button', { name: 'Perguntar ao livro' }).click()
+    const held: Route[] = []
+    await page.route('**/ai', (route) => void held.push(route))
+    const cancelled: string[] = []
+    page.on('requestfailed', (request) => {
+      if (new URL(request.url()).pathname.endsWith('/ai')) cancelled.push(JSON.parse(request.postData() ?? '{}').question)
+    })
+    const question = panel.getByLabel('Sua pergunta')
+    await question.fill('Quem')
+    await vi.waitFor(() => expect(held).toHaveLength(1), { timeout: 10_000 })
+    await held[0].continue()
+    await panel.getByTestId('ai-preview').waitFor()
+    // The question changes: the older question's preview leaves the screen at once.
+    await question.fill('Quem trazia')
+    await panel.getByTestId('ai-preview').waitFor({ state: 'detached' })
+    await vi.waitFor(() => expect(held).toHaveLength(2), { timeout: 10_000 })
+    await question.fill('Quem trazia o guarda-chuva?')
+    await vi.waitFor(() => expect(cancelled).toEqual(['Quem trazia']), { timeout: 10_000 })
+    await vi.waitFor(() => expect(held).toHaveLength(3), { timeout: 10_000 })
+    expect(JSON.parse(held[2].request().postData()!).question).toBe('Quem trazia o guarda-chuva?')
+    await held[2].continue()
+    await panel.getByTestId('ai-preview').waitFor()
+    await page.unroute('**/ai')
     await context.close()
   }, 120_000)
 })
