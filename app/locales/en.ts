@@ -601,4 +601,7 @@ export const en: Record<MessageKey, string> = {
   'usage.member.automatic': 'Automatic indexing (book memory)',
   // chat follow-ups
   'usage.chart.summary.one': 'Bar chart of the last {days} days: AI was used on 1 day; {own} tokens with the own key and {platform} from the platform. The busiest day was {busiest}, with {busiestTokens} tokens. Each day\'s numbers are in the table below.',
+  // AI panel fixes (session 4)
+  'aiPanel.error.answerTooLong': 'The answer got too long and was cut off. Nothing was changed in your chapter. Select a shorter passage and try again.',
+  'aiPanel.error.answerTooLong.summary': 'The summary got too long and was cut off, so it was not stored. Try again.',
 }

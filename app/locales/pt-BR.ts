@@ -601,6 +601,9 @@ export const ptBR = {
   'usage.member.automatic': 'Indexação automática (memória do livro)',
   // chat follow-ups
   'usage.chart.summary.one': 'Gráfico de barras dos últimos {days} dias: houve uso em 1 dia; {own} tokens com chave própria e {platform} da plataforma. O dia de maior uso foi {busiest}, com {busiestTokens} tokens. Os números de cada dia estão na tabela logo abaixo.',
+  // AI panel fixes (session 4)
+  'aiPanel.error.answerTooLong': 'A resposta ficou longa demais e foi cortada. Nada foi alterado no seu capítulo. Selecione um trecho menor e tente de novo.',
+  'aiPanel.error.answerTooLong.summary': 'O resumo ficou longo demais e foi cortado, por isso não foi guardado. Tente de novo.',
 } as const
 
 export type MessageKey = keyof typeof ptBR

@@ -7,7 +7,7 @@
 // outside Vault.
 import { randomUUID } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import { chromium, type Browser, type Page, type Route } from 'playwright-core'
 import postgres from 'postgres'
 import { inject, vi } from 'vitest'
 import { toPlainText } from '../../app/modules/manuscript/plain-text.ts'
@@ -34,8 +34,11 @@ const SECRET = doc('O guarda-chuva vermelho pertencera à mãe de Capitu, morta 
 
 const SUGGESTION = Array.from({ length: 30 }, (_, i) => `Passo${i + 1}`).join(' ') + ' FIM-DA-SUGESTÃO'
 const REWRITE = 'Ela carregava, junto ao guarda-chuva rubro, um segredo.'
+/** When set, the fake answers past any completion cap (the function ends with answer_too_long). */
+let overlongAnswer = false
 /** What the fake answers, by the task the chat function's system prompt gives. */
 function reply(request: FakeChatRequest): string {
+  if (overlongAnswer) return Array.from({ length: 5_000 }, (_, i) => `palavra${i}`).join(' ')
   const system = request.messages[0]?.content ?? ''
   if (system.includes('Tarefa: sugira')) return SUGGESTION
   if (system.includes('Tarefa: faça uma crítica')) return 'O **ritmo** é bom; faltam diálogos.'
@@ -316,7 +319,94 @@ describe('the AI panel in the editor', () => {
     expect(await columnsHolding(canary)).toEqual([])
     await context.close()
   }, 180_000)
+
+  it('shows each action its own selection maximum before anything is sent, why an answer cut at its cap was not offered, and previews one Ask question at a time', async () => {
+    const { page, panel, context } = await openLongChapter('Clarice')
+    const aiCalls: string[] = []
+    page.on('request', (request) => {
+      if (request.method() === 'POST' && new URL(request.url()).pathname.endsWith('/ai')) aiCalls.push(request.url())
+    })
+    // 7,000 characters: too long for a proposal (its answer is capped), fine for a critique.
+    await selectParagraph(page, 'Longo1 ')
+    await panel.getByText('O trecho tem mais de 6.000 caracteres. Selecione um trecho menor.').waitFor()
+    for (const label of ['Reescrever', 'Expandir', 'Encurtar']) await expect(panel.getByRole('button', { name: label, exact: true }).isDisabled()).resolves.toBe(true)
+    await expect(panel.getByRole('button', { name: /^Criticar/ }).isDisabled()).resolves.toBe(false)
+    await shot(page, 'selection-too-long')
+    expect(aiCalls).toEqual([])
+
+    // The answer runs past its cap: the panel says why and what to do; nothing to accept.
+    const original = await chapterText(page)
+    overlongAnswer = true
+    try {
+      await selectParagraph(page, 'Ela trazia um guarda-chuva')
+      await runAction(page, 'Encurtar')
+      await panel.getByText('A resposta ficou longa demais e foi cortada. Nada foi alterado no seu capítulo. Selecione um trecho menor e tente de novo.').waitFor()
+    } finally {
+      overlongAnswer = false
+    }
+    expect(await panel.getByRole('button', { name: 'Aceitar' }).count()).toBe(0)
+    expect(await chapterText(page)).toBe(original)
+    await shot(page, 'answer-too-long')
+
+    // Ask the book previews while the writer types: a new question cancels the older preview
+    // request instead of letting them pile up, and the preview shown is the newer question's.
+    await panel.getByRole('button', { name: 'Voltar às ações' }).click()
+    await panel.getByRole('button', { name: 'Perguntar ao livro' }).click()
+    const held: Route[] = []
+    await page.route('**/ai', (route) => void held.push(route))
+    const cancelled: string[] = []
+    page.on('requestfailed', (request) => {
+      if (new URL(request.url()).pathname.endsWith('/ai')) cancelled.push(JSON.parse(request.postData() ?? '{}').question)
+    })
+    const question = panel.getByLabel('Sua pergunta')
+    await question.fill('Quem')
+    await vi.waitFor(() => expect(held).toHaveLength(1), { timeout: 10_000 })
+    await held[0].continue()
+    await panel.getByTestId('ai-preview').waitFor()
+    // The question changes: the older question's preview leaves the screen at once.
+    await question.fill('Quem trazia')
+    await panel.getByTestId('ai-preview').waitFor({ state: 'detached' })
+    await vi.waitFor(() => expect(held).toHaveLength(2), { timeout: 10_000 })
+    await question.fill('Quem trazia o guarda-chuva?')
+    await vi.waitFor(() => expect(cancelled).toEqual(['Quem trazia']), { timeout: 10_000 })
+    await vi.waitFor(() => expect(held).toHaveLength(3), { timeout: 10_000 })
+    expect(JSON.parse(held[2].request().postData()!).question).toBe('Quem trazia o guarda-chuva?')
+    await held[2].continue()
+    await panel.getByTestId('ai-preview').waitFor()
+    await page.unroute('**/ai')
+    await context.close()
+  }, 120_000)
 })
+
+/** A chapter with a 7,000-character paragraph and a short one, the panel open. */
+async function openLongChapter(name: string) {
+  const owner = await createConfirmedUser({ SUPABASE_URL: apiUrl, SUPABASE_SERVICE_ROLE_KEY: serviceRoleKey }, name)
+  const [workspace] = await sql<{ id: string }[]>`select id from public.tenants where created_by = ${owner.id} and personal`
+  const [book] = await sql<{ id: string }[]>`insert into public.books (tenant_id, title, language) values (${workspace.id}, 'A paixão', 'pt-BR') returning id`
+  const long = Array.from({ length: 1_000 }, (_, i) => `Longo${i + 1}`).join(' ').padEnd(7_000, '.')
+  const content = doc(long, 'Ela trazia um guarda-chuva vermelho e um segredo.')
+  const [chapter] = await sql<{ id: string }[]>`
+    insert into public.chapters (tenant_id, book_id, position, title, content, plain_text)
+    values (${workspace.id}, ${book.id}, 1, 'G.H.', ${sql.json(content as never)}, ${toPlainText(content)}) returning id`
+  const [provider] = await sql<{ id: string }[]>`
+    insert into public.ai_providers (tenant_id, kind, base_url, chat_model, embed_model)
+    values (${workspace.id}, 'openai_compatible', ${fake.url}, 'gpt-4o-mini', 'text-embedding-3-small') returning id`
+  await sql`select private.store_provider_key(${provider.id}, ${canary}, ${owner.id})`
+  const context = await browser.newContext({ locale: 'pt-BR', viewport: { width: 1280, height: 900 } })
+  const page = await context.newPage()
+  await signInThroughPage(page, appUrl, owner)
+  await page.goto(`${appUrl}/w/${workspace.id}/b/${book.id}/c/${chapter.id}`)
+  await page.locator('.ProseMirror').waitFor()
+  await page.getByRole('button', { name: 'Assistente de IA' }).click()
+  const panel = page.locator('#ai-panel')
+  await panel.waitFor()
+  return { page, panel, context }
+}
+
+/** AI_PANEL_SHOTS=dir keeps screenshots of the states a writer sees, to look at. */
+async function shot(page: Page, name: string) {
+  if (process.env.AI_PANEL_SHOTS) await page.screenshot({ path: `${process.env.AI_PANEL_SHOTS}/${name}.png` })
+}
 
 async function accessToken(user: { email: string; password: string }): Promise<string> {
   const response = await fetch(`${apiUrl}/auth/v1/token?grant_type=password`, {

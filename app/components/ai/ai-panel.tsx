@@ -12,6 +12,8 @@ import {
   HISTORY_ITEM_MAX,
   HISTORY_MAX_ITEMS,
   isProposalAction,
+  maxSelectionChars,
+  PROPOSAL_SELECTION_MAX,
   QUESTION_MAX,
   SELECTION_MAX,
   citationHref,
@@ -27,7 +29,7 @@ import type { PanelInfo } from '~/modules/ai/panel.server.ts'
 import { plainTextMap, textToParagraphs } from '~/components/editor/plain-text-positions.ts'
 import { useLocale, useT, type Locale, type MessageKey } from '~/utils/i18n.ts'
 import { Markdown } from './markdown.tsx'
-import { previewChat, streamChat } from './chat-client.ts'
+import { followPreview, previewChat, streamChat, type PreviewOutcome } from './chat-client.ts'
 
 export type AiPanelProps = {
   editor: Editor
@@ -146,7 +148,7 @@ export function AiPanel({ editor, saveNow, workspaceId, bookId, chapterId, info,
     const captured = currentSelection()
     const useSelection = isProposalAction(action) || (action === 'critique' && captured)
     // Nothing (or too much) selected: back to the actions, where the selection box says what to do.
-    if ((isProposalAction(action) && !captured) || (captured && useSelection && captured.text.length > SELECTION_MAX)) {
+    if ((isProposalAction(action) && !captured) || (captured && useSelection && captured.text.length > maxSelectionChars(action))) {
       range.current = null
       setRun(null)
       setView('actions')
@@ -242,7 +244,11 @@ export function AiPanel({ editor, saveNow, workspaceId, bookId, chapterId, info,
   }
 
   const selectionLength = selection.empty ? 0 : plainTextMap(editor.state.doc).toOffset(selection.to) - plainTextMap(editor.state.doc).toOffset(selection.from)
-  const selectionTooLong = selectionLength > SELECTION_MAX
+  // Each action has its own maximum (chat-limits.ts): a proposal's answer is capped, so its
+  // selection is shorter than what a critique reads.
+  const selectionTooLong = selectionLength > PROPOSAL_SELECTION_MAX
+  const tooLongForCritique = selectionLength > SELECTION_MAX
+  const tooLong = (max: number) => t('aiPanel.selection.tooLong', { max: max.toLocaleString(locale) })
 
   return (
     <aside
@@ -279,12 +285,12 @@ export function AiPanel({ editor, saveNow, workspaceId, bookId, chapterId, info,
                   <button
                     ref={i === 0 ? firstAction : undefined}
                     type="button"
-                    disabled={!info.available}
+                    disabled={!info.available || (action === 'critique' && tooLongForCritique)}
                     onClick={() => (action === 'ask' ? setView('ask') : void choose(action))}
                     className="w-full rounded-xl px-3 py-2.5 text-left ring-1 ring-slate-200 hover:bg-violet-50 hover:ring-violet-brand/40 disabled:opacity-50 disabled:hover:bg-transparent"
                   >
                     <span className="block text-sm font-semibold text-indigo-brand">{t(`aiPanel.action.${action}`)}</span>
-                    <span className="mt-0.5 block text-xs text-slate-500">{action === 'critique' && !selection.empty ? t('aiPanel.hint.critiqueSelection') : t(hint)}</span>
+                    <span className="mt-0.5 block text-xs text-slate-500">{action === 'critique' && tooLongForCritique ? tooLong(SELECTION_MAX) : action === 'critique' && !selection.empty ? t('aiPanel.hint.critiqueSelection') : t(hint)}</span>
                   </button>
                 </li>
               ))}
@@ -292,7 +298,7 @@ export function AiPanel({ editor, saveNow, workspaceId, bookId, chapterId, info,
             <section aria-label={t('aiPanel.selection.label')} className="rounded-xl bg-slate-50 p-3">
               <h3 className="text-xs font-semibold uppercase tracking-wide text-slate-500">{t('aiPanel.selection.label')}</h3>
               <p className="mt-1 text-xs text-slate-500">
-                {selection.empty ? t('aiPanel.selection.none') : selectionTooLong ? t('aiPanel.selection.tooLong', { max: SELECTION_MAX.toLocaleString(locale) }) : t('aiPanel.selection.count', { count: selectionLength })}
+                {selection.empty ? t('aiPanel.selection.none') : selectionTooLong ? tooLong(PROPOSAL_SELECTION_MAX) : t('aiPanel.selection.count', { count: selectionLength })}
               </p>
               <div className="mt-2 flex flex-wrap gap-2">
                 {SELECTION_ACTIONS.map((action) => (
@@ -358,9 +364,9 @@ function StoredSummaryCard({ summary }: { summary: NonNullable<PanelInfo['summar
   )
 }
 
-function ErrorNotice({ failure, canManage, workspaceId }: { failure: ChatFailure; canManage: boolean; workspaceId: string }) {
+function ErrorNotice({ failure, canManage, workspaceId, action }: { failure: ChatFailure; canManage: boolean; workspaceId: string; action?: ChatAction }) {
   const t = useT()
-  const view = describeChatError(failure, { canManage })
+  const view = describeChatError(failure, { canManage, action })
   return (
     <p role="alert" className="rounded-xl bg-rose-50 px-3 py-2.5 text-sm text-rose-900 ring-1 ring-inset ring-rose-200">
       {t(view.key, view.params)}
@@ -480,6 +486,8 @@ function RunView({ run, locale, workspaceId, bookId, canManage, storedSummary, o
   const started = busy || run.phase === 'done' || run.phase === 'stopped' || (run.phase === 'failed' && run.text !== '')
   const hint: MessageKey = proposal ? 'aiPanel.hint.proposal' : run.action === 'critique' && run.selection ? 'aiPanel.hint.critiqueSelection' : (`aiPanel.hint.${run.action}` as MessageKey)
   const citation = citationRenderer({ sources: run.preview?.sources ?? [], workspaceId, bookId })
+  // A proposal that did not finish is not a proposal: say so above it and show what arrived muted.
+  const unfinished = proposal && (run.phase === 'failed' || run.phase === 'stopped')
   return (
     <div className="space-y-4">
       <p className="text-sm text-slate-600">{t(hint)}</p>
@@ -493,6 +501,7 @@ function RunView({ run, locale, workspaceId, bookId, canManage, storedSummary, o
         </button>
       ) : null}
       {run.phase === 'saving' ? <p role="status" className="text-sm text-slate-500">{t('aiPanel.saving')}</p> : null}
+      {proposal && run.phase === 'failed' && run.failure ? <ErrorNotice failure={run.failure} canManage={canManage} workspaceId={workspaceId} action={run.action} /> : null}
       {started ? (
         proposal ? (
           <div className="space-y-3">
@@ -502,7 +511,7 @@ function RunView({ run, locale, workspaceId, bookId, canManage, storedSummary, o
             </div>
             <div>
               <h3 className="text-xs font-semibold uppercase tracking-wide text-slate-500">{t('aiPanel.proposal.proposed')}</h3>
-              <p className="mt-1 whitespace-pre-wrap rounded-lg bg-emerald-50/60 px-3 py-2 font-serif text-sm text-slate-800 ring-1 ring-inset ring-emerald-100" data-testid="ai-answer" aria-live="polite" aria-busy={busy}>
+              <p className={`mt-1 whitespace-pre-wrap rounded-lg px-3 py-2 font-serif text-sm ring-1 ring-inset ${unfinished ? 'max-h-40 overflow-y-auto bg-slate-50 text-slate-500 ring-slate-200' : 'bg-emerald-50/60 text-slate-800 ring-emerald-100'}`} data-testid="ai-answer" aria-live="polite" aria-busy={busy}>
                 {run.text}
                 {busy ? <Caret /> : null}
               </p>
@@ -524,7 +533,7 @@ function RunView({ run, locale, workspaceId, bookId, canManage, storedSummary, o
         </div>
       ) : null}
       {run.phase === 'stopped' ? <p role="status" className="rounded-xl bg-slate-100 px-3 py-2.5 text-sm text-slate-700">{t('aiPanel.stopped')}</p> : null}
-      {run.phase === 'failed' && run.failure ? <ErrorNotice failure={run.failure} canManage={canManage} workspaceId={workspaceId} /> : null}
+      {!proposal && run.phase === 'failed' && run.failure ? <ErrorNotice failure={run.failure} canManage={canManage} workspaceId={workspaceId} action={run.action} /> : null}
       {run.phase === 'done' && run.text.trim() === '' ? <p className="text-sm text-slate-600">{t('aiPanel.empty')}</p> : null}
       {run.phase === 'done' && run.summaryStored ? <p role="status" className="rounded-xl bg-emerald-50 px-3 py-2.5 text-sm text-emerald-900">{t('aiPanel.summary.saved')}</p> : null}
       {run.phase === 'done' && proposal && run.text.trim() !== '' ? (
@@ -584,10 +593,9 @@ function AskView({ url, chapterId, saveNow, workspaceId, bookId, canManage }: As
       // Storage full or disabled: the conversation lasts as long as the page.
     }
   }, [turns, storageKey])
-  const [preview, setPreview] = useState<{ preview: Preview | null; loading: boolean; failure: ChatFailure | null }>({ preview: null, loading: false, failure: null })
+  const [preview, setPreview] = useState<{ question: string; preview: Preview | null; loading: boolean; failure: ChatFailure | null }>({ question: '', preview: null, loading: false, failure: null })
   const [saveFailed, setSaveFailed] = useState(false)
   const controller = useRef<AbortController | null>(null)
-  const previewController = useRef<AbortController | null>(null)
   const inputId = useId()
   const streaming = turns.some((turn) => turn.streaming)
 
@@ -600,36 +608,33 @@ function AskView({ url, chapterId, saveNow, workspaceId, bookId, canManage }: As
     [turns],
   )
 
-  // The preview follows the question as it is typed, after a pause.
+  // The preview follows the question as it is typed, after a pause; one request at a time,
+  // and only the preview of the question in the box is ever shown (followPreview).
+  const follower = useRef<ReturnType<typeof followPreview<PreviewOutcome>> | null>(null)
+  const load = useRef<(question: string, signal: AbortSignal) => Promise<PreviewOutcome>>(async () => ({ ok: false, aborted: true }))
+  load.current = (q, signal) => previewChat(url, { action: 'ask', chapterId, question: q, history: history() }, signal)
+  if (!follower.current) {
+    follower.current = followPreview<PreviewOutcome>({
+      load: (q, signal) => load.current(q, signal),
+      show: ({ question: q, loading, result }) =>
+        setPreview({ question: q, loading, preview: result?.ok ? result.preview : null, failure: result && !result.ok && 'failure' in result ? result.failure : null }),
+    })
+  }
   useEffect(() => {
-    previewController.current?.abort()
-    const q = question.trim()
-    if (!q || streaming) {
-      setPreview({ preview: null, loading: false, failure: null })
-      return
-    }
-    const abort = new AbortController()
-    previewController.current = abort
-    setPreview((p) => ({ ...p, loading: true }))
-    const timer = setTimeout(async () => {
-      const outcome = await previewChat(url, { action: 'ask', chapterId, question: q, history: history() }, abort.signal)
-      if (abort.signal.aborted) return
-      setPreview(outcome.ok ? { preview: outcome.preview, loading: false, failure: null } : { preview: null, loading: false, failure: 'failure' in outcome ? outcome.failure : null })
-    }, 600)
-    return () => {
-      clearTimeout(timer)
-      abort.abort()
-    }
+    follower.current?.follow(streaming ? '' : question.trim())
   }, [question, url, chapterId, history, streaming])
+  useEffect(() => () => follower.current?.cancel(), [])
 
   useEffect(() => () => controller.current?.abort(), [])
+
+  const previewIsCurrent = preview.question === question.trim()
 
   const patchLast = (patch: Partial<Turn>) => setTurns((all) => all.map((turn, i) => (i === all.length - 1 ? { ...turn, ...patch } : turn)))
 
   async function ask() {
     const q = question.trim()
     if (!q || streaming) return
-    previewController.current?.abort()
+    follower.current?.cancel()
     setSaveFailed(false)
     const abort = new AbortController()
     controller.current = abort
@@ -715,8 +720,8 @@ function AskView({ url, chapterId, saveNow, workspaceId, bookId, canManage }: As
           }}
           className="w-full resize-y rounded-lg border-0 px-3 py-2 text-sm ring-1 ring-slate-300 focus:ring-2 focus:ring-violet-brand"
         />
-        {question.trim() ? <PreviewBox preview={preview.preview} loading={preview.loading} locale={locale} /> : null}
-        {preview.failure && question.trim() ? <ErrorNotice failure={preview.failure} canManage={canManage} workspaceId={workspaceId} /> : null}
+        {question.trim() ? <PreviewBox preview={previewIsCurrent ? preview.preview : null} loading={!previewIsCurrent || preview.loading} locale={locale} /> : null}
+        {preview.failure && previewIsCurrent && question.trim() ? <ErrorNotice failure={preview.failure} canManage={canManage} workspaceId={workspaceId} /> : null}
         <div className="flex items-center gap-2">
           {streaming ? (
             <button type="button" onClick={() => controller.current?.abort()} className="rounded-lg bg-white px-4 py-2 text-sm font-semibold text-rose-700 ring-1 ring-rose-200 hover:bg-rose-50">

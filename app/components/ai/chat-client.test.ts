@@ -1,7 +1,7 @@
 // The panel's reading of the chat path: a preview, a stream in order, every way it can fail
 // (an error before the stream, an error event, a stream cut without `done`, a malformed
 // event) and Stop — as the outcomes the panel shows.
-import { previewChat, streamChat } from './chat-client.ts'
+import { followPreview, previewChat, streamChat, type FollowedPreview } from './chat-client.ts'
 
 const PREVIEW = {
   model: 'gpt-4o-mini',
@@ -65,11 +65,15 @@ describe('chat client', () => {
     expect((await run()).outcome).toEqual({ status: 'failed', failure: { kind: 'response', status: 502, code: null, retryAfter: null } })
   })
 
-  it('reports an interruption for an error event, a cut stream and a malformed event — keeping what streamed', async () => {
-    mockFetch(() => new Response(streamOf(sse(['delta', { text: 'meio' }], ['error', { code: 'provider_unreachable', message: 'cut' }]))))
+  it('keeps the code of an error event, and reports an interruption for a cut stream and a malformed event — keeping what streamed', async () => {
+    mockFetch(() => new Response(streamOf(sse(['delta', { text: 'meio' }], ['error', { code: 'answer_too_long', message: 'cut' }]))))
     const errored = await run()
-    expect(errored.outcome).toEqual({ status: 'failed', failure: { kind: 'interrupted' } })
+    expect(errored.outcome).toEqual({ status: 'failed', failure: { kind: 'stream', code: 'answer_too_long' } })
     expect(errored.deltas).toEqual(['meio'])
+    mockFetch(() => new Response(streamOf(sse(['error', { code: 'provider_rate_limited', message: 'busy' }]))))
+    expect((await run()).outcome).toEqual({ status: 'failed', failure: { kind: 'stream', code: 'provider_rate_limited' } })
+    mockFetch(() => new Response(streamOf(sse(['error', { message: 'no code' }]))))
+    expect((await run()).outcome).toEqual({ status: 'failed', failure: { kind: 'interrupted' } })
     mockFetch(() => new Response(streamOf(`${sse(['delta', { text: 'meio' }])}event: delta\ndata: {"te`)))
     expect((await run()).outcome).toEqual({ status: 'failed', failure: { kind: 'interrupted' } })
     mockFetch(() => new Response(streamOf('event: delta\ndata: not json\n\n')))
@@ -85,5 +89,65 @@ describe('chat client', () => {
     expect((await running).outcome).toEqual({ status: 'stopped' })
     vi.stubGlobal('fetch', vi.fn(async () => Promise.reject(new TypeError('Failed to fetch'))))
     expect((await run()).outcome).toEqual({ status: 'failed', failure: { kind: 'network' } })
+  })
+})
+
+describe('Ask the book preview while typing', () => {
+  beforeEach(() => vi.useFakeTimers())
+  afterEach(() => vi.useRealTimers())
+
+  function setup() {
+    const calls: { question: string; signal: AbortSignal; resolve: (result: string) => void }[] = []
+    const shown: FollowedPreview<string>[] = []
+    const follower = followPreview<string>({
+      load: (question, signal) => new Promise((resolve) => calls.push({ question, signal, resolve })),
+      show: (state) => shown.push(state),
+      delayMs: 600,
+    })
+    return { calls, shown, follower }
+  }
+
+  it('asks once per pause in typing, for the question as it is then', async () => {
+    const { calls, follower } = setup()
+    follower.follow('Quem')
+    await vi.advanceTimersByTimeAsync(300)
+    follower.follow('Quem é')
+    await vi.advanceTimersByTimeAsync(300)
+    follower.follow('Quem é Capitu?')
+    await vi.advanceTimersByTimeAsync(600)
+    expect(calls.map((c) => c.question)).toEqual(['Quem é Capitu?'])
+  })
+
+  it('aborts the previous preview request when a new one starts and never shows an older question’s preview', async () => {
+    const { calls, shown, follower } = setup()
+    follower.follow('Quem é')
+    await vi.advanceTimersByTimeAsync(600)
+    follower.follow('Quem é Capitu?')
+    // The older request is cancelled at once, and its preview is no longer on screen.
+    expect(calls[0].signal.aborted).toBe(true)
+    expect(shown.at(-1)).toEqual({ question: 'Quem é Capitu?', loading: true, result: null })
+    await vi.advanceTimersByTimeAsync(600)
+    expect(calls.map((c) => c.question)).toEqual(['Quem é', 'Quem é Capitu?'])
+    expect(calls.filter((c) => !c.signal.aborted)).toHaveLength(1)
+    // The older answer arrives late, after the newer one: it is dropped.
+    calls[1].resolve('preview of the full question')
+    await vi.advanceTimersByTimeAsync(0)
+    calls[0].resolve('preview of the older question')
+    await vi.advanceTimersByTimeAsync(0)
+    expect(shown.at(-1)).toEqual({ question: 'Quem é Capitu?', loading: false, result: 'preview of the full question' })
+    expect(shown.some((state) => state.result === 'preview of the older question')).toBe(false)
+  })
+
+  it('clears the preview for an empty question and stops on cancel', async () => {
+    const { calls, shown, follower } = setup()
+    follower.follow('Quem')
+    await vi.advanceTimersByTimeAsync(600)
+    follower.follow('')
+    expect(calls[0].signal.aborted).toBe(true)
+    expect(shown.at(-1)).toEqual({ question: '', loading: false, result: null })
+    follower.follow('Onde')
+    follower.cancel()
+    await vi.advanceTimersByTimeAsync(1_000)
+    expect(calls).toHaveLength(1)
   })
 })

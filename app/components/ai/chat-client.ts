@@ -1,7 +1,7 @@
 // The browser side of the chat path: POSTs to the app's proxy (same origin, session cookie)
 // and reads the answer — JSON for a preview, Server-Sent Events for a run — into typed
 // outcomes. Nothing here touches the editor: the panel decides what to show and what to apply.
-import { DeltaSchema, DoneSchema, ErrorBodySchema, PreviewSchema, type ChatRequest, type Done, type Preview } from '~/modules/ai/chat-contract.ts'
+import { parseDelta, parseDone, parseErrorBody, parsePreview, type ChatRequest, type Done, type Preview } from '~/modules/ai/chat-contract.ts'
 import type { ChatFailure } from '~/modules/ai/chat-errors.ts'
 import { readSse } from '~/modules/ai/sse.ts'
 
@@ -25,8 +25,7 @@ async function post(url: string, body: ChatRequest, signal: AbortSignal): Promis
 async function failureOf(response: Response): Promise<ChatFailure> {
   let code: string | null = null
   try {
-    const parsed = ErrorBodySchema.safeParse(await response.json())
-    if (parsed.success) code = parsed.data.code
+    code = parseErrorBody(await response.json())?.code ?? null
   } catch {
     // Not JSON (a proxy's HTML error page): the status decides.
   }
@@ -39,8 +38,8 @@ export async function previewChat(url: string, body: Omit<ChatRequest, 'preview'
   try {
     const response = await post(url, { ...body, preview: true }, signal)
     if (!response.ok) return { ok: false, failure: await failureOf(response) }
-    const parsed = PreviewSchema.safeParse(await response.json())
-    return parsed.success ? { ok: true, preview: parsed.data } : { ok: false, failure: { kind: 'response', status: 502, code: null, retryAfter: null } }
+    const preview = parsePreview(await response.json())
+    return preview ? { ok: true, preview } : { ok: false, failure: { kind: 'response', status: 502, code: null, retryAfter: null } }
   } catch (error) {
     if (signal.aborted || isAbort(error)) return { ok: false, aborted: true }
     return { ok: false, failure: { kind: 'network' } }
@@ -64,17 +63,19 @@ export async function streamChat(
     for await (const event of readSse(response.body, signal)) {
       const data = parseJson(event.data)
       if (event.event === 'context') {
-        const preview = PreviewSchema.safeParse(data)
-        if (preview.success) onContext(preview.data)
+        const preview = parsePreview(data)
+        if (preview) onContext(preview)
       } else if (event.event === 'delta') {
-        const delta = DeltaSchema.safeParse(data)
-        if (!delta.success) return { status: 'failed', failure: { kind: 'interrupted' } }
-        onDelta(delta.data.text)
+        const delta = parseDelta(data)
+        if (!delta) return { status: 'failed', failure: { kind: 'interrupted' } }
+        onDelta(delta.text)
       } else if (event.event === 'done') {
-        const done = DoneSchema.safeParse(data)
-        return done.success ? { status: 'done', done: done.data } : { status: 'failed', failure: { kind: 'interrupted' } }
+        const done = parseDone(data)
+        return done ? { status: 'done', done } : { status: 'failed', failure: { kind: 'interrupted' } }
       } else if (event.event === 'error') {
-        return { status: 'failed', failure: { kind: 'interrupted' } }
+        // Keep the code: answer_too_long and a busy provider need their own words.
+        const error = parseErrorBody(data)
+        return { status: 'failed', failure: error ? { kind: 'stream', code: error.code } : { kind: 'interrupted' } }
       }
     }
   } catch (error) {
@@ -92,4 +93,46 @@ function parseJson(text: string): unknown {
   } catch {
     return undefined
   }
+}
+
+export type FollowedPreview<T> = { question: string; loading: boolean; result: T | null }
+
+/**
+ * Ask the book's preview follows the question as it is typed, after a pause. At most one
+ * preview request is in flight: a new question (or an empty one) aborts the previous request
+ * at once and clears its preview from the screen, and a late answer for an older question is
+ * dropped — what is shown is always the preview of the question in the box.
+ */
+export function followPreview<T>({ load, show, delayMs = 600 }: { load: (question: string, signal: AbortSignal) => Promise<T>; show: (state: FollowedPreview<T>) => void; delayMs?: number }) {
+  let current: { abort: AbortController; timer: ReturnType<typeof setTimeout> } | null = null
+  let cleared = false
+  function cancel() {
+    if (!current) return
+    clearTimeout(current.timer)
+    current.abort.abort()
+    current = null
+  }
+  function follow(question: string) {
+    cancel()
+    if (!question) {
+      // Nothing to show, once (an answer streaming re-renders on every token).
+      if (!cleared) show({ question, loading: false, result: null })
+      cleared = true
+      return
+    }
+    cleared = false
+    show({ question, loading: true, result: null })
+    const abort = new AbortController()
+    const mine = {
+      abort,
+      timer: setTimeout(async () => {
+        const result = await load(question, abort.signal)
+        if (abort.signal.aborted || current !== mine) return
+        current = null
+        show({ question, loading: false, result })
+      }, delayMs),
+    }
+    current = mine
+  }
+  return { follow, cancel }
 }

@@ -62,6 +62,27 @@ describe('AI error messages', () => {
     expect(describeChatError({ kind: 'save_failed' }, { canManage: true }).key).toBe('aiPanel.error.saveFailed')
   })
 
+  it('says an answer cut at its length limit changed nothing and what to do, in both languages', () => {
+    const view = describeChatError({ kind: 'stream', code: 'answer_too_long' }, { canManage: false })
+    expect(view.key).toBe('aiPanel.error.answerTooLong')
+    expect(translator('pt-BR')(view.key)).toBe('A resposta ficou longa demais e foi cortada. Nada foi alterado no seu capítulo. Selecione um trecho menor e tente de novo.')
+    expect(translator('en')(view.key)).toBe('The answer got too long and was cut off. Nothing was changed in your chapter. Select a shorter passage and try again.')
+    // A summary has no selection to shorten.
+    const summary = describeChatError({ kind: 'stream', code: 'answer_too_long' }, { canManage: false, action: 'summarize' })
+    expect(translator('pt-BR')(summary.key)).toBe('O resumo ficou longo demais e foi cortado, por isso não foi guardado. Tente de novo.')
+  })
+
+  it('explains an error event with the same message as the error answered before the stream', () => {
+    const stream = (code: string, canManage = false) => describeChatError({ kind: 'stream', code }, { canManage })
+    expect(stream('provider_rate_limited').key).toBe('aiPanel.error.providerRateLimitedSoon')
+    expect(stream('rate_limited').key).toBe('aiPanel.error.rateLimitedSoon')
+    expect(stream('invalid_key', true)).toEqual({ key: 'aiPanel.error.invalidKey.manager', settingsLink: true })
+    expect(stream('model_not_found').key).toBe('aiPanel.error.modelNotFound.writer')
+    // The provider was reached and stopped halfway (cut, timeout): an interruption, not "unreachable".
+    expect(stream('provider_unreachable').key).toBe('aiPanel.error.interrupted')
+    expect(stream('something_new').key).toBe('aiPanel.error.interrupted')
+  })
+
   it('falls back to a generic message for an unknown code and to "signed out" for a bare 401', () => {
     expect(describeChatError(response(500, null), { canManage: true }).key).toBe('aiPanel.error.unknown')
     expect(describeChatError(response(418, 'teapot'), { canManage: true }).key).toBe('aiPanel.error.unknown')

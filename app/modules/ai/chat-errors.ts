@@ -1,11 +1,14 @@
 // Every way an AI call can fail, as the message the writer reads and what to do about it.
 // The function's `message` is English and for developers; the writer sees the catalogue.
+import type { ChatAction } from '~/modules/ai/chat-limits.ts'
 import type { MessageKey } from '~/utils/i18n.ts'
 
 export type ChatFailure =
   /** An error answered before the stream (JSON {code, message}), with its HTTP status. */
   | { kind: 'response'; status: number; code: string | null; retryAfter: string | null }
-  /** The stream said `event: error`, ended without `done`, or the connection broke mid-answer. */
+  /** The stream said `event: error` with this code (after the provider was called). */
+  | { kind: 'stream'; code: string }
+  /** The stream ended without `done`, broke mid-answer, or sent something malformed. */
   | { kind: 'interrupted' }
   /** The editor's autosave could not save the chapter: the function would read stale text. */
   | { kind: 'save_failed' }
@@ -28,8 +31,10 @@ export function retryAfterSeconds(value: string | null, now = Date.now()): numbe
   return Number.isNaN(date) ? null : Math.max(1, Math.ceil((date - now) / 1000))
 }
 
-export function describeChatError(failure: ChatFailure, { canManage }: { canManage: boolean }): ChatErrorView {
+export function describeChatError(failure: ChatFailure, { canManage, action }: { canManage: boolean; action?: ChatAction }): ChatErrorView {
   switch (failure.kind) {
+    case 'stream':
+      return describeStreamError(failure.code, { canManage, action })
     case 'interrupted':
       return { key: 'aiPanel.error.interrupted' }
     case 'save_failed':
@@ -72,4 +77,21 @@ export function describeChatError(failure: ChatFailure, { canManage }: { canMana
   if (failure.status === 401) return { key: 'aiPanel.error.signedOut' }
   if (failure.status === 413) return { key: 'aiPanel.error.invalidRequest' }
   return { key: 'aiPanel.error.unknown' }
+}
+
+/**
+ * An `error` event: the provider was called and the answer stopped. Nothing was applied
+ * (a proposal is offered only after `done`). Codes the function also answers before the
+ * stream get the same message, without a wait time (an event has no Retry-After).
+ */
+function describeStreamError(code: string, { canManage, action }: { canManage: boolean; action?: ChatAction }): ChatErrorView {
+  switch (code) {
+    case 'answer_too_long':
+      return { key: action === 'summarize' ? 'aiPanel.error.answerTooLong.summary' : 'aiPanel.error.answerTooLong' }
+    // Reached, then stopped halfway (cut or timed out): "could not reach" would be wrong.
+    case 'provider_unreachable':
+      return { key: 'aiPanel.error.interrupted' }
+  }
+  const view = describeChatError({ kind: 'response', status: 0, code, retryAfter: null }, { canManage })
+  return view.key === 'aiPanel.error.unknown' || view.key === 'aiPanel.error.invalidRequest' ? { key: 'aiPanel.error.interrupted' } : view
 }

@@ -3,17 +3,30 @@
 // ChatRequestSchema is what the proxy forwards to the `chat` Edge Function, the same body plus
 // workspaceId and bookId from the page's URL. Shared by both so they can never disagree.
 import { z } from 'zod'
+import {
+  ACTIONS,
+  MAX_HISTORY_CHARS,
+  MAX_HISTORY_ITEMS,
+  MAX_PROPOSAL_SELECTION_CHARS,
+  MAX_QUESTION_CHARS,
+  MAX_SELECTION_CHARS,
+  maxSelectionChars,
+  SELECTION_ACTIONS,
+  type ChatAction,
+} from './chat-limits.ts'
 
-export const ACTIONS = ['suggest', 'critique', 'summarize', 'ask', 'rewrite', 'expand', 'shorten'] as const
-export type ChatAction = (typeof ACTIONS)[number]
-
-/** Actions that work on a selection and require one. */
-export const SELECTION_ACTIONS: ReadonlySet<ChatAction> = new Set(['rewrite', 'expand', 'shorten'])
-
-export const MAX_SELECTION_CHARS = 20_000
-export const MAX_QUESTION_CHARS = 2_000
-export const MAX_HISTORY_ITEMS = 12
-export const MAX_HISTORY_CHARS = 8_000
+// The actions and limits are defined once, without zod, in chat-limits.ts (the panel uses them too).
+export {
+  ACTIONS,
+  MAX_HISTORY_CHARS,
+  MAX_HISTORY_ITEMS,
+  MAX_PROPOSAL_SELECTION_CHARS,
+  MAX_QUESTION_CHARS,
+  MAX_SELECTION_CHARS,
+  maxSelectionChars,
+  SELECTION_ACTIONS,
+  type ChatAction,
+}
 
 // Postgres text cannot hold a NUL character: the question and the selection are searched in
 // SQL, where one answered 500. Nothing typed in the editor contains one (chapters are
@@ -41,12 +54,17 @@ const bodyFields = {
   preview: z.boolean().optional(),
 }
 
-type BodyFields = { action: ChatAction; chapterId?: string; selection?: unknown; question?: string }
+type BodyFields = { action: ChatAction; chapterId?: string; selection?: { text: string }; question?: string }
 
 function requireFieldsOfAction(body: BodyFields, ctx: z.RefinementCtx) {
   if (body.action !== 'ask' && !body.chapterId) ctx.addIssue({ code: 'custom', path: ['chapterId'], message: `chapterId is required for ${body.action}` })
   if (SELECTION_ACTIONS.has(body.action) && !body.selection) {
     ctx.addIssue({ code: 'custom', path: ['selection'], message: `selection is required for ${body.action}` })
+  }
+  // Per action: a proposal's answer is capped (chat-limits.ts), so its selection is too.
+  const max = maxSelectionChars(body.action)
+  if (body.selection && body.selection.text.length > max) {
+    ctx.addIssue({ code: 'custom', path: ['selection', 'text'], message: `must be at most ${max} characters for ${body.action}` })
   }
   if (body.action === 'ask' && !body.question) ctx.addIssue({ code: 'custom', path: ['question'], message: 'question is required for ask' })
 }
