@@ -19,19 +19,19 @@ export interface RunningFakeOpenAI {
   stop(): Promise<void>
 }
 
-export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<RunningFakeOpenAI> {
+/** `port` 0 (tests): the OS picks a free port at bind time, so two runs can never race for one. */
+export async function startFakeOpenAI(options: FakeOpenAIOptions = {}, port = 0): Promise<RunningFakeOpenAI> {
   const fake = createFakeOpenAI(options)
   const server = http.createServer((req, res) => void serve(fake, req, res))
-  // Port 0: the OS picks a free port at bind time, so two runs can never race for one.
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(port, '127.0.0.1', () => {
       server.off('error', reject)
       resolve()
     })
   })
-  const { port } = server.address() as AddressInfo
-  return { url: `http://127.0.0.1:${port}/v1`, port, fake, stop: () => closeServer(server) }
+  const bound = (server.address() as AddressInfo).port
+  return { url: `http://127.0.0.1:${bound}/v1`, port: bound, fake, stop: () => closeServer(server) }
 }
 
 async function serve(fake: FakeOpenAI, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
