@@ -62,6 +62,14 @@ async function selectParagraph(page: Page, text: string) {
   await page.locator('.ProseMirror p', { hasText: text }).click({ clickCount: 3 })
 }
 
+/** The text of the focused control when it is inside the AI panel (null when focus is elsewhere). */
+async function focusedInPanel(page: Page): Promise<string | null> {
+  return page.evaluate(() => {
+    const active = document.activeElement
+    return active?.closest('#ai-panel') ? (active.textContent ?? '').trim() : null
+  })
+}
+
 async function runAction(page: Page, label: string) {
   await page.getByRole('button', { name: label }).first().click()
   await page.getByTestId('ai-preview').waitFor()
@@ -227,16 +235,23 @@ describe('the AI panel in the editor', () => {
     await panel.getByTestId('ai-preview').waitFor()
     await panel.getByRole('button', { name: 'Enviar — Sugerir próximos passos' }).click()
     await answer.getByText('Passo2', { exact: false }).waitFor()
-    await panel.getByRole('button', { name: 'Parar' }).click()
+    // Stopped from the keyboard: the focus stays in the panel, on what comes next (it used to
+    // fall to the top of the page when the Stop button went away).
+    await panel.getByRole('button', { name: 'Parar' }).focus()
+    await page.keyboard.press('Enter')
     await panel.getByText('Você parou a resposta. Nada foi alterado no capítulo.').waitFor()
+    await vi.waitFor(async () => expect(await focusedInPanel(page)).toBe('Pedir de novo'))
     expect(await panel.getByTestId('ai-answer').last().innerText()).not.toContain('FIM-DA-SUGESTÃO')
     expect(await chapterText(page)).toBe(original)
     // The disconnect reached the provider through the proxy and the function.
     await vi.waitFor(() => expect(fake.fake.calls.filter((c) => c.endpoint === 'chat').at(-1)?.outcome).toBe('cancelled'), { timeout: 10_000 })
     fake.fake.set({ latency: { betweenChunksMs: 0 } })
 
-    // Critique and Summarize; the summary is stored and shown on the next visit.
-    await panel.getByRole('button', { name: 'Voltar às ações' }).click()
+    // Critique and Summarize; the summary is stored and shown on the next visit. Back to the
+    // actions from the keyboard lands on the first action.
+    await panel.getByRole('button', { name: 'Voltar às ações' }).focus()
+    await page.keyboard.press('Enter')
+    await vi.waitFor(async () => expect(await focusedInPanel(page)).toMatch(/^Sugerir próximos passos/))
     await runAction(page, 'Criticar')
     await panel.getByTestId('ai-usage').waitFor()
     expect(await panel.getByTestId('ai-answer').innerHTML()).toContain('<strong>ritmo</strong>')

@@ -112,6 +112,10 @@ export function AiPanel({ editor, saveNow, workspaceId, bookId, chapterId, info,
     firstAction.current?.focus()
     return () => document.documentElement.classList.remove('ai-panel-open')
   }, [])
+  // "Back to actions" disappears with the view it belongs to: keep the keyboard in the panel.
+  useEffect(() => {
+    if (view === 'actions' && focusWasLost()) firstAction.current?.focus()
+  }, [view])
 
   useEffect(() => {
     const onTransaction = ({ transaction }: { transaction: { mapping: { map: (pos: number, assoc?: number) => number } } }) => {
@@ -488,15 +492,21 @@ function RunView({ run, locale, workspaceId, bookId, canManage, storedSummary, o
   const citation = citationRenderer({ sources: run.preview?.sources ?? [], workspaceId, bookId })
   // A proposal that did not finish is not a proposal: say so above it and show what arrived muted.
   const unfinished = proposal && (run.phase === 'failed' || run.phase === 'stopped')
+  const root = useRef<HTMLDivElement>(null)
+  // The button a keyboard user just pressed (Send, Stop, Reject) goes away as the run moves on;
+  // without this their focus would fall back to the top of the page.
+  useEffect(() => {
+    if (focusWasLost()) root.current?.querySelector<HTMLElement>('[data-refocus]')?.focus()
+  }, [run.phase, run.proposal])
   return (
-    <div className="space-y-4">
+    <div ref={root} className="space-y-4">
       <p className="text-sm text-slate-600">{t(hint)}</p>
       {storedSummary && !started ? <StoredSummaryCard summary={storedSummary} /> : null}
       {run.selection && !proposal ? <p className="line-clamp-3 rounded-lg border-l-4 border-violet-brand/30 bg-slate-50 px-3 py-2 text-xs italic text-slate-600">{run.selection.text}</p> : null}
       <PreviewBox preview={run.preview} loading={run.phase === 'preview'} locale={locale} sent={started} />
       {run.previewFailure && !started ? <ErrorNotice failure={run.previewFailure} canManage={canManage} workspaceId={workspaceId} /> : null}
       {!started && run.phase !== 'failed' ? (
-        <button type="button" onClick={onSend} className="w-full rounded-lg bg-indigo-brand px-4 py-2.5 text-sm font-semibold text-white shadow-sm hover:bg-violet-brand">
+        <button type="button" onClick={onSend} data-refocus className="w-full rounded-lg bg-indigo-brand px-4 py-2.5 text-sm font-semibold text-white shadow-sm hover:bg-violet-brand">
           {t('aiPanel.run')} — {t(`aiPanel.action.${run.action}`)}
         </button>
       ) : null}
@@ -527,7 +537,7 @@ function RunView({ run, locale, workspaceId, bookId, canManage, storedSummary, o
       {run.phase === 'streaming' ? (
         <div className="flex items-center gap-3">
           <span role="status" className="flex-1 text-sm text-slate-500">{t('aiPanel.streaming')}</span>
-          <button type="button" onClick={onStop} className="rounded-lg bg-white px-4 py-2 text-sm font-semibold text-rose-700 ring-1 ring-rose-200 hover:bg-rose-50">
+          <button type="button" onClick={onStop} data-refocus className="rounded-lg bg-white px-4 py-2 text-sm font-semibold text-rose-700 ring-1 ring-rose-200 hover:bg-rose-50">
             {t('aiPanel.stop')}
           </button>
         </div>
@@ -539,7 +549,7 @@ function RunView({ run, locale, workspaceId, bookId, canManage, storedSummary, o
       {run.phase === 'done' && proposal && run.text.trim() !== '' ? (
         run.proposal === 'pending' ? (
           <div className="flex gap-2">
-            <button type="button" onClick={onAccept} className="flex-1 rounded-lg bg-indigo-brand px-4 py-2 text-sm font-semibold text-white hover:bg-violet-brand">
+            <button type="button" onClick={onAccept} data-refocus className="flex-1 rounded-lg bg-indigo-brand px-4 py-2 text-sm font-semibold text-white hover:bg-violet-brand">
               {t('aiPanel.proposal.accept')}
             </button>
             <button type="button" onClick={onReject} className="flex-1 rounded-lg bg-white px-4 py-2 text-sm font-semibold text-indigo-brand ring-1 ring-slate-200 hover:bg-slate-50">
@@ -554,12 +564,19 @@ function RunView({ run, locale, workspaceId, bookId, canManage, storedSummary, o
       ) : null}
       {run.usage ? <UsageLine usage={run.usage} locale={locale} /> : null}
       {run.phase === 'done' || run.phase === 'stopped' || run.phase === 'failed' ? (
-        <button type="button" onClick={onAgain} className="text-sm font-medium text-violet-brand hover:underline">
+        <button type="button" onClick={onAgain} data-refocus className="text-sm font-medium text-violet-brand hover:underline">
           {t('aiPanel.again')}
         </button>
       ) : null}
     </div>
   )
+}
+
+/** True when nothing has focus because the focused control was removed from the page (Chromium
+ * may still report the detached element as active until its blur event runs). */
+function focusWasLost(): boolean {
+  const active = document.activeElement
+  return active === null || active === document.body || !active.isConnected
 }
 
 function Caret() {
@@ -598,6 +615,11 @@ function AskView({ url, chapterId, saveNow, workspaceId, bookId, canManage }: As
   const controller = useRef<AbortController | null>(null)
   const inputId = useId()
   const streaming = turns.some((turn) => turn.streaming)
+  const questionBox = useRef<HTMLTextAreaElement>(null)
+  // Stop goes away when the answer ends: a keyboard user lands back in the question box.
+  useEffect(() => {
+    if (!streaming && focusWasLost()) questionBox.current?.focus()
+  }, [streaming])
 
   const history = useCallback(
     (): ChatTurn[] =>
@@ -707,6 +729,7 @@ function AskView({ url, chapterId, saveNow, workspaceId, bookId, canManage }: As
         </label>
         <textarea
           id={inputId}
+          ref={questionBox}
           value={question}
           maxLength={QUESTION_MAX}
           rows={3}
@@ -724,11 +747,12 @@ function AskView({ url, chapterId, saveNow, workspaceId, bookId, canManage }: As
         {preview.failure && previewIsCurrent && question.trim() ? <ErrorNotice failure={preview.failure} canManage={canManage} workspaceId={workspaceId} /> : null}
         <div className="flex items-center gap-2">
           {streaming ? (
-            <button type="button" onClick={() => controller.current?.abort()} className="rounded-lg bg-white px-4 py-2 text-sm font-semibold text-rose-700 ring-1 ring-rose-200 hover:bg-rose-50">
+            // Keys: two distinct buttons, so focus on Stop is not carried over to a disabled Send.
+            <button key="stop" type="button" onClick={() => controller.current?.abort()} className="rounded-lg bg-white px-4 py-2 text-sm font-semibold text-rose-700 ring-1 ring-rose-200 hover:bg-rose-50">
               {t('aiPanel.stop')}
             </button>
           ) : (
-            <button type="submit" disabled={!question.trim()} className="rounded-lg bg-indigo-brand px-4 py-2 text-sm font-semibold text-white hover:bg-violet-brand disabled:opacity-50">
+            <button key="send" type="submit" disabled={!question.trim()} className="rounded-lg bg-indigo-brand px-4 py-2 text-sm font-semibold text-white hover:bg-violet-brand disabled:opacity-50">
               {t('aiPanel.ask.send')}
             </button>
           )}
