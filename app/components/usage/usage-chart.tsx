@@ -10,7 +10,8 @@ export const PLATFORM_COLOUR = '#4ADEB5'
 
 const WIDTH = 760
 const HEIGHT = 260
-const PAD = { top: 16, right: 12, bottom: 34, left: 64 }
+// Wide enough on the left for the longest tick label ("12,5 mil") and, left of it, the rotated axis name.
+const PAD = { top: 16, right: 12, bottom: 34, left: 78 }
 
 /** 1, 2, 2.5 or 5 times a power of ten, at least `value`: round axis ticks. */
 export function niceCeiling(value: number): number {
@@ -18,6 +19,19 @@ export function niceCeiling(value: number): number {
   const power = 10 ** Math.floor(Math.log10(value))
   for (const step of [1, 2, 2.5, 5, 10]) if (step * power >= value) return step * power
   return 10 * power
+}
+
+/**
+ * The axis ticks from 0 to `max` (a niceCeiling): every tick a round number, so the compact
+ * label shows it exactly (quarters of 25,000 were labelled "6,3 mil" and "18,8 mil").
+ */
+export function axisTicks(max: number): number[] {
+  const power = 10 ** Math.floor(Math.log10(max))
+  const mantissa = Math.round((max / power) * 10) / 10
+  let divisions = mantissa === 2.5 || mantissa === 5 ? 5 : 4
+  // Tokens are whole numbers: a tiny axis gets a tick per token.
+  if (!Number.isInteger(max / divisions)) divisions = Math.max(1, Math.round(max))
+  return Array.from({ length: divisions + 1 }, (_, i) => (max * i) / divisions)
 }
 
 export function UsageChart({ perDay, format, summaryId }: { perDay: UsageDay[]; format: UsageFormat; summaryId: string }) {
@@ -29,7 +43,7 @@ export function UsageChart({ perDay, format, summaryId }: { perDay: UsageDay[]; 
   const barW = Math.max(2, Math.min(28, slot * 0.7))
   const y = (tokens: number) => PAD.top + plotH - (tokens / max) * plotH
   const labelEvery = perDay.length <= 7 ? 1 : perDay.length <= 31 ? 5 : 15
-  const ticks = [0, max / 4, max / 2, (3 * max) / 4, max]
+  const ticks = axisTicks(max)
   return (
     <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} className="h-auto w-full" role="img" aria-labelledby={`${summaryId}-title`} aria-describedby={summaryId} data-testid="usage-chart">
       <title id={`${summaryId}-title`}>{t('usage.chart.title')}</title>
@@ -41,7 +55,7 @@ export function UsageChart({ perDay, format, summaryId }: { perDay: UsageDay[]; 
           </text>
         </g>
       ))}
-      <text transform={`translate(14 ${PAD.top + plotH / 2}) rotate(-90)`} textAnchor="middle" className="fill-slate-500" fontSize={11}>
+      <text transform={`translate(12 ${PAD.top + plotH / 2}) rotate(-90)`} textAnchor="middle" className="fill-slate-500" fontSize={11}>
         {t('usage.chart.yAxis')}
       </text>
       {perDay.map((day, index) => {
