@@ -506,7 +506,7 @@ export const en: Record<MessageKey, string> = {
   'aiPanel.close': 'Close the assistant',
   'aiPanel.unavailable.manager': 'AI is not available in this workspace yet: it needs a provider with a key, and the plan does not include the platform provider.',
   'aiPanel.unavailable.writer': 'AI is not available in this workspace yet. Ask your workspace owner to add an AI provider.',
-  'aiPanel.settingsLink': 'Settings → AI providers',
+  'aiPanel.settingsLink': 'Workspace settings → AI provider',
   'aiPanel.action.suggest': 'Suggest next steps',
   'aiPanel.action.critique': 'Critique',
   'aiPanel.action.summarize': 'Summarize',

@@ -506,7 +506,7 @@ export const ptBR = {
   'aiPanel.close': 'Fechar o assistente',
   'aiPanel.unavailable.manager': 'A IA ainda não está disponível neste espaço: falta um provedor com chave, e o plano não inclui o provedor da plataforma.',
   'aiPanel.unavailable.writer': 'A IA ainda não está disponível neste espaço. Peça a quem administra o espaço para adicionar um provedor de IA.',
-  'aiPanel.settingsLink': 'Configurações → Provedores de IA',
+  'aiPanel.settingsLink': 'Configurações do espaço → Provedor de IA',
   'aiPanel.action.suggest': 'Sugerir próximos passos',
   'aiPanel.action.critique': 'Criticar',
   'aiPanel.action.summarize': 'Resumir',

@@ -132,7 +132,7 @@ describe('the AI panel in the editor', () => {
     await panel.getByRole('button', { name: 'Voltar às ações' }).click()
     await runAction(page, 'Sugerir próximos passos')
     await panel.getByText('O provedor recusou a chave do espaço.', { exact: false }).waitFor()
-    await expect(panel.getByRole('link', { name: 'Configurações → Provedores de IA' }).getAttribute('href')).resolves.toBe(`/w/${workspace.id}/settings/ai`)
+    await expect(panel.getByRole('link', { name: 'Configurações do espaço → Provedor de IA' }).getAttribute('href')).resolves.toBe(`/w/${workspace.id}/settings/ai`)
 
     // The provider is busy: wait as long as it said.
     await sql`select private.store_provider_key(${provider.id}, ${canary}, ${owner.id})`
