@@ -18,7 +18,7 @@ import { Field } from '~/components/ui/field.tsx'
 import { Notice } from '~/components/ui/notice.tsx'
 import { testProviderConnection, type TestResult } from '~/modules/ai/test-connection.server.ts'
 import { AiProviderError, deleteProvider, getAiSettings, saveProvider, type AiSettings, type AuditEntry } from '~/modules/ai/providers.server.ts'
-import { MODEL_MAX, ProviderFormSchema, type ProviderKind } from '~/modules/ai/schema.ts'
+import { DEFAULT_CHAT_MODEL, DEFAULT_EMBED_MODEL, MODEL_MAX, ProviderFormSchema, type ProviderKind } from '~/modules/ai/schema.ts'
 import { canManageWorkspace, WorkspaceIdSchema } from '~/modules/workspaces/schema.ts'
 import { getWorkspace } from '~/modules/workspaces/workspaces.server.ts'
 import { requireUser } from '~/utils/auth.server.ts'
@@ -147,7 +147,7 @@ function ManageProvider({ settings, result, busy }: { settings: AiSettings; resu
         <Field
           label={t('ai.providers.chatModel')}
           name="chatModel"
-          defaultValue={values?.chatModel ?? provider?.chatModel ?? ''}
+          defaultValue={values?.chatModel ?? provider?.chatModel ?? DEFAULT_CHAT_MODEL}
           placeholder="gpt-4o-mini"
           maxLength={MODEL_MAX}
           list={models ? MODELS_LIST_ID : undefined}
@@ -158,7 +158,7 @@ function ManageProvider({ settings, result, busy }: { settings: AiSettings; resu
         <Field
           label={t('ai.providers.embedModel')}
           name="embedModel"
-          defaultValue={values?.embedModel ?? provider?.embedModel ?? ''}
+          defaultValue={values?.embedModel ?? provider?.embedModel ?? DEFAULT_EMBED_MODEL}
           placeholder="text-embedding-3-small"
           maxLength={MODEL_MAX}
           list={models ? MODELS_LIST_ID : undefined}

@@ -16,7 +16,7 @@ import { Field } from '~/components/ui/field.tsx'
 import { Notice } from '~/components/ui/notice.tsx'
 import { SelectField } from '~/components/ui/select-field.tsx'
 import { AiProviderError, getAiSettings, saveProvider, saveProviderFields } from '~/modules/ai/providers.server.ts'
-import { ProviderFormSchema, type ProviderKind } from '~/modules/ai/schema.ts'
+import { DEFAULT_CHAT_MODEL, DEFAULT_EMBED_MODEL, ProviderFormSchema, type ProviderKind } from '~/modules/ai/schema.ts'
 import { testProviderConnection, type TestResult } from '~/modules/ai/test-connection.server.ts'
 import { createBook } from '~/modules/books/books.server.ts'
 import { BOOK_LANGUAGES, BOOK_TITLE_MAX, BookFormSchema } from '~/modules/books/schema.ts'
@@ -38,9 +38,6 @@ import { parseForm, type FieldErrors } from '~/utils/forms.ts'
 import { useLocale, useT, type MessageKey } from '~/utils/i18n.ts'
 import { readFormData } from '~/utils/request-body.server.ts'
 
-/** The models a new provider starts with until the writer picks others in step 3. */
-export const DEFAULT_CHAT_MODEL = 'gpt-4o-mini'
-export const DEFAULT_EMBED_MODEL = 'text-embedding-3-small'
 
 const wizardPath = (workspaceId: string) => `/w/${workspaceId}/welcome`
 

@@ -9,6 +9,9 @@ export type ProviderKind = (typeof PROVIDER_KINDS)[number]
 export const OPENAI_BASE_URL = 'https://api.openai.com/v1'
 export const BASE_URL_MAX = 2000
 export const MODEL_MAX = 200
+/** The models a new provider starts with until the writer picks others (wizard step 3, settings). */
+export const DEFAULT_CHAT_MODEL = 'gpt-4o-mini'
+export const DEFAULT_EMBED_MODEL = 'text-embedding-3-small'
 export const KEY_MIN = 8
 export const KEY_MAX = 500
 
