@@ -604,4 +604,6 @@ export const en: Record<MessageKey, string> = {
   // AI panel fixes (session 4)
   'aiPanel.error.answerTooLong': 'The answer got too long and was cut off. Nothing was changed in your chapter. Select a shorter passage and try again.',
   'aiPanel.error.answerTooLong.summary': 'The summary got too long and was cut off, so it was not stored. Try again.',
+  // QA pass on the AI co-writer
+  'aiPanel.error.providerUnreachable.manager': 'The AI provider could not be reached (down or too slow). Try again in a moment, or check its API address (base URL) in',
 }

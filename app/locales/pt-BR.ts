@@ -604,6 +604,8 @@ export const ptBR = {
   // AI panel fixes (session 4)
   'aiPanel.error.answerTooLong': 'A resposta ficou longa demais e foi cortada. Nada foi alterado no seu capítulo. Selecione um trecho menor e tente de novo.',
   'aiPanel.error.answerTooLong.summary': 'O resumo ficou longo demais e foi cortado, por isso não foi guardado. Tente de novo.',
+  // QA pass on the AI co-writer
+  'aiPanel.error.providerUnreachable.manager': 'Não foi possível falar com o provedor de IA (fora do ar ou lento demais). Tente de novo daqui a pouco ou confira o endereço da API (base URL) em',
 } as const
 
 export type MessageKey = keyof typeof ptBR

@@ -41,6 +41,11 @@ describe('AI error messages', () => {
       expect(writer.settingsLink, code).toBeUndefined()
     }
     expect(translator('en')(describeChatError(response(503, 'no_provider'), { canManage: false }).key)).toContain('Ask your workspace owner')
+    // A provider that does not answer may be a wrong address: owners get the way to check it.
+    const unreachable = describeChatError(response(502, 'provider_unreachable'), { canManage: true })
+    expect(unreachable.settingsLink).toBe(true)
+    expect(translator('pt-BR')(unreachable.key)).toContain('confira o endereço da API')
+    expect(describeChatError(response(502, 'provider_unreachable'), { canManage: false }).settingsLink).toBeUndefined()
   })
 
   it('says how long to wait from Retry-After', () => {

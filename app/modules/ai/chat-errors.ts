@@ -61,7 +61,8 @@ export function describeChatError(failure: ChatFailure, { canManage, action }: {
     case 'provider_rate_limited':
       return seconds ? { key: 'aiPanel.error.providerRateLimited', params: { count: seconds } } : { key: 'aiPanel.error.providerRateLimitedSoon' }
     case 'provider_unreachable':
-      return { key: 'aiPanel.error.providerUnreachable' }
+      // Down for a moment, or never reachable at the stored address: owners can check the latter.
+      return canManage ? { key: 'aiPanel.error.providerUnreachable.manager', settingsLink: true } : { key: 'aiPanel.error.providerUnreachable' }
     case 'functions_unreachable':
       return { key: 'aiPanel.error.functionsUnreachable' }
     case 'not_found':
