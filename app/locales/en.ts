@@ -224,7 +224,7 @@ export const en: Record<MessageKey, string> = {
   'editor.characters': '{count} characters',
   'editor.characters.one': '{count} character',
   'editor.status.saved': 'Saved',
-  'editor.status.unsaved': 'Unsaved changes',
+  'editor.status.unsaved': 'Unsaved',
   'editor.status.saving': 'Saving…',
   'editor.status.offline': 'Offline — changes kept in this browser',
   'editor.status.conflict': 'Conflict with another tab — nothing lost',

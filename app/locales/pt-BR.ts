@@ -224,7 +224,7 @@ export const ptBR = {
   'editor.characters': '{count} caracteres',
   'editor.characters.one': '{count} caractere',
   'editor.status.saved': 'Salvo',
-  'editor.status.unsaved': 'Alterações não salvas',
+  'editor.status.unsaved': 'Não salvo',
   'editor.status.saving': 'Salvando…',
   'editor.status.offline': 'Sem conexão — alterações guardadas neste navegador',
   'editor.status.conflict': 'Conflito com outra aba — nada se perdeu',

@@ -189,7 +189,18 @@ export function ChapterEditor({ chapterId, content, version, save, latest, passa
         <button type="button" onClick={() => setShowShortcuts(true)} className={toolClass(false)} aria-haspopup="dialog">
           ?<span className="sr-only">{t('editor.shortcuts')}</span>
         </button>
-        <p role="status" aria-live="polite" className={`ml-auto text-sm ${STATUS[state].tone}`} data-autosave-state={state}>
+        {/* Takes the row's remaining width and never wraps on its own: a status switching
+            between "Saved" and "Unsaved" while the writer types must not push the text
+            down a line and back (with the AI panel open the row is narrow): every state asks for
+            the same room (5rem at least, the rest of the row at most). Long states are
+            cut with an ellipsis here and said in full by the title and to screen readers. */}
+        <p
+          role="status"
+          aria-live="polite"
+          title={t(STATUS[state].key)}
+          className={`ml-auto min-w-20 flex-[1_1_0%] truncate text-right text-sm ${STATUS[state].tone}`}
+          data-autosave-state={state}
+        >
           {t(STATUS[state].key)}
         </p>
       </div>
