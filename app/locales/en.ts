@@ -582,7 +582,7 @@ export const en: Record<MessageKey, string> = {
   'aiPanel.error.invalidKey.writer': 'The provider refused this workspace’s key. Tell your workspace owner.',
   'aiPanel.error.modelNotFound.manager': 'The provider does not know the chosen model. Pick another (“Test connection” lists them) in',
   'aiPanel.error.modelNotFound.writer': 'The provider does not know the model chosen for this workspace. Tell your workspace owner.',
-  'aiPanel.error.unsafeBaseUrl.manager': 'The provider’s address points to an internal network, which is not allowed. Fix the base URL in',
+  'aiPanel.error.unsafeBaseUrl.manager': 'The provider’s address points to an internal network or has no public address, which is not allowed. Fix the API address (base URL) in',
   'aiPanel.error.unsafeBaseUrl.writer': 'This workspace’s AI provider is misconfigured. Tell your workspace owner.',
   'aiPanel.error.rateLimited': 'Too many requests in a row. Wait {count} seconds and try again.',
   'aiPanel.error.rateLimited.one': 'Too many requests in a row. Wait 1 second and try again.',
@@ -606,4 +606,6 @@ export const en: Record<MessageKey, string> = {
   'aiPanel.error.answerTooLong.summary': 'The summary got too long and was cut off, so it was not stored. Try again.',
   // QA pass on the AI co-writer
   'aiPanel.error.providerUnreachable.manager': 'The AI provider could not be reached (down or too slow). Try again in a moment, or check its API address (base URL) in',
+  // onboarding polish
+  'onboarding.progress.skipped': 'skipped',
 }

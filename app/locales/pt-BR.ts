@@ -402,9 +402,9 @@ export const ptBR = {
   'ai.test.embedMissing': 'O modelo de embeddings “{model}” não está na lista. Escolha um da lista no campo “Modelo de embeddings” e salve.',
   'ai.test.pickHint': 'Os campos de modelo agora sugerem os modelos da lista.',
   'ai.test.error.invalid_key': 'O provedor recusou a chave. Confira se ela está certa e ativa, ou cole uma nova e salve.',
-  'ai.test.error.provider_unreachable': 'Não foi possível falar com o provedor. Confira o endereço (URL base) ou tente de novo daqui a pouco.',
+  'ai.test.error.provider_unreachable': 'Não foi possível falar com o provedor. Confira o endereço da API (base URL) ou tente de novo daqui a pouco.',
   'ai.test.error.provider_rate_limited': 'O provedor está recebendo pedidos demais desta chave. Espere um pouco e teste de novo.',
-  'ai.test.error.bad_base_url': 'Esse endereço não responde como uma API compatível com a OpenAI (não há lista de modelos). Confira a URL base — geralmente termina em /v1.',
+  'ai.test.error.bad_base_url': 'Esse endereço não responde como uma API compatível com a OpenAI (não há lista de modelos). Confira o endereço da API (base URL) — geralmente termina em /v1.',
   'ai.test.error.unsafe_base_url': 'Esse endereço fica numa rede privada ou local, ou o nome não tem um endereço público — os servidores do FlowStory não chamam endereços assim. Confira se o nome está escrito certo e use o endereço público do provedor.',
   'ai.test.error.no_provider': 'Salve um provedor com uma chave antes de testar a conexão.',
   'ai.test.error.provider_error': 'O provedor respondeu com um erro. Tente de novo mais tarde.',
@@ -582,7 +582,7 @@ export const ptBR = {
   'aiPanel.error.invalidKey.writer': 'O provedor recusou a chave deste espaço. Avise quem administra o espaço.',
   'aiPanel.error.modelNotFound.manager': 'O provedor não conhece o modelo escolhido. Escolha outro (“Testar conexão” lista os disponíveis) em',
   'aiPanel.error.modelNotFound.writer': 'O provedor não conhece o modelo escolhido para este espaço. Avise quem administra o espaço.',
-  'aiPanel.error.unsafeBaseUrl.manager': 'O endereço do provedor aponta para uma rede interna, o que não é permitido. Corrija a URL base em',
+  'aiPanel.error.unsafeBaseUrl.manager': 'O endereço do provedor aponta para uma rede interna ou não tem um endereço público, o que não é permitido. Corrija o endereço da API (base URL) em',
   'aiPanel.error.unsafeBaseUrl.writer': 'O provedor de IA deste espaço está mal configurado. Avise quem administra o espaço.',
   'aiPanel.error.rateLimited': 'Muitos pedidos seguidos. Espere {count} segundos e tente de novo.',
   'aiPanel.error.rateLimited.one': 'Muitos pedidos seguidos. Espere 1 segundo e tente de novo.',
@@ -606,6 +606,8 @@ export const ptBR = {
   'aiPanel.error.answerTooLong.summary': 'O resumo ficou longo demais e foi cortado, por isso não foi guardado. Tente de novo.',
   // QA pass on the AI co-writer
   'aiPanel.error.providerUnreachable.manager': 'Não foi possível falar com o provedor de IA (fora do ar ou lento demais). Tente de novo daqui a pouco ou confira o endereço da API (base URL) em',
+  // onboarding polish
+  'onboarding.progress.skipped': 'pulado',
 } as const
 
 export type MessageKey = keyof typeof ptBR

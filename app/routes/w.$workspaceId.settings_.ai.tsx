@@ -281,7 +281,7 @@ function AuditLog({ entries }: { entries: AuditEntry[] }) {
               <span>
                 <span className="font-medium text-indigo-brand">{entry.actorName ?? t('ai.providers.audit.someone')}</span>{' '}
                 {t(`ai.providers.audit.${entry.action}`, { last4: entry.keyLast4 ?? '' })}
-                {entry.changed.length ? <span className="text-slate-500"> ({entry.changed.map(fieldLabel(t)).join(', ')})</span> : null}
+                {entry.changed.length ? <span className="text-slate-500">: {entry.changed.map(fieldLabel(t)).join(', ')}</span> : null}
               </span>
               <time dateTime={entry.createdAt} className="text-xs text-slate-500">
                 {when(entry.createdAt)}

@@ -199,6 +199,8 @@ export default function OnboardingWizard() {
         {steps.map((key, index) => {
           const number = index + 1
           const done = number < state.step
+          // A skipped key is behind the writer but not done: it says so instead of a check mark.
+          const skipped = done && number === 2 && state.keyStep === 'skipped'
           const current = number === state.step
           return (
             <li key={key} aria-current={current ? 'step' : undefined} className="space-y-2">
@@ -206,13 +208,14 @@ export default function OnboardingWizard() {
               <span className={`flex items-center gap-2 text-sm ${current ? 'font-semibold text-indigo-brand' : done ? 'text-slate-700' : 'text-slate-500'}`}>
                 <span
                   aria-hidden
-                  className={`inline-flex h-6 w-6 shrink-0 items-center justify-center rounded-full text-xs font-semibold ${done ? 'bg-mint-brand text-indigo-brand' : current ? 'bg-violet-brand text-white' : 'bg-slate-200 text-slate-600'}`}
+                  className={`inline-flex h-6 w-6 shrink-0 items-center justify-center rounded-full text-xs font-semibold ${skipped ? 'bg-slate-200 text-slate-600' : done ? 'bg-mint-brand text-indigo-brand' : current ? 'bg-violet-brand text-white' : 'bg-slate-200 text-slate-600'}`}
                 >
-                  {done ? '✓' : number}
+                  {skipped ? '–' : done ? '✓' : number}
                 </span>
                 <span>
                   {t(key)}
-                  {done ? <span className="sr-only"> ({t('onboarding.progress.done')})</span> : null}
+                  {skipped ? <span className="text-xs text-slate-500"> · {t('onboarding.progress.skipped')}</span> : null}
+                  {done && !skipped ? <span className="sr-only"> ({t('onboarding.progress.done')})</span> : null}
                 </span>
               </span>
             </li>
