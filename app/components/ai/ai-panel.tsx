@@ -17,6 +17,7 @@ import {
   QUESTION_MAX,
   SELECTION_MAX,
   citationHref,
+  CONTEXT_KINDS,
   type ChatAction,
   type ChatRequest,
   type ChatTurn,
@@ -389,7 +390,7 @@ function formatUsd(locale: Locale, value: number) {
   return new Intl.NumberFormat(locale, { style: 'currency', currency: 'USD', ...(small ? { maximumSignificantDigits: 2 } : { minimumFractionDigits: 2, maximumFractionDigits: 2 }) }).format(value)
 }
 
-const KINDS = new Set(['instructions', 'chapter', 'selection', 'summary', 'passage', 'question', 'history'])
+const KINDS: ReadonlySet<string> = new Set(CONTEXT_KINDS)
 
 export function PreviewBox({ preview, loading, locale, sent = false }: { preview: Preview | null; loading: boolean; locale: Locale; sent?: boolean }) {
   const t = useT()

@@ -70,7 +70,6 @@ function requireFieldsOfAction(body: BodyFields, ctx: z.RefinementCtx) {
 }
 
 export const ChatBodySchema = z.strictObject(bodyFields).superRefine(requireFieldsOfAction)
-export type ChatBody = z.infer<typeof ChatBodySchema>
 
 export const ChatRequestSchema = z
   .strictObject({ workspaceId: z.uuid(), bookId: z.uuid(), ...bodyFields })
