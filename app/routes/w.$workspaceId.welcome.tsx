@@ -15,7 +15,7 @@ import { Button } from '~/components/ui/button.tsx'
 import { Field } from '~/components/ui/field.tsx'
 import { Notice } from '~/components/ui/notice.tsx'
 import { SelectField } from '~/components/ui/select-field.tsx'
-import { AiProviderError, getAiSettings, saveProvider, saveProviderFields } from '~/modules/ai/providers.server.ts'
+import { AiProviderError, getAiOverview, saveProvider, saveProviderFields } from '~/modules/ai/providers.server.ts'
 import { DEFAULT_CHAT_MODEL, DEFAULT_EMBED_MODEL, ProviderFormSchema, type ProviderKind } from '~/modules/ai/schema.ts'
 import { testProviderConnection, type TestResult } from '~/modules/ai/test-connection.server.ts'
 import { createBook } from '~/modules/books/books.server.ts'
@@ -50,7 +50,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     if (!workspace) return null
     const state = await getOnboardingState({ tx, workspaceId: workspace.id })
     if (state.closed) return { closed: true as const, workspaceId: workspace.id }
-    const ai = await getAiSettings({ tx, workspaceId: workspace.id })
+    const ai = await getAiOverview({ tx, workspaceId: workspace.id })
     const provider = ai.provider
       ? { kind: ai.provider.kind, baseUrl: ai.provider.baseUrl, chatModel: ai.provider.chatModel, embedModel: ai.provider.embedModel, keyLast4: ai.provider.keyLast4 }
       : null
@@ -87,7 +87,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const context = await withUser(claims, async (tx) => {
     const workspace = await getWorkspace({ tx, workspaceId: workspaceId.data })
     if (!workspace) return null
-    return { workspace, state: await getOnboardingState({ tx, workspaceId: workspace.id }), ai: await getAiSettings({ tx, workspaceId: workspace.id }) }
+    return { workspace, state: await getOnboardingState({ tx, workspaceId: workspace.id }), ai: await getAiOverview({ tx, workspaceId: workspace.id }) }
   })
   if (!context) throw new Response('Not found', { status: 404, headers })
   const { workspace, state, ai } = context

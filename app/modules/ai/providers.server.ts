@@ -102,12 +102,17 @@ export async function listAuditLog({ tx, workspaceId, limit = AUDIT_LOG_LIMIT }:
     limit ${limit}`
 }
 
-/** Everything the settings page shows; a writer gets the status and nothing else. */
-export async function getAiSettings({ tx, workspaceId }: { tx: Tx; workspaceId: string }): Promise<AiSettings> {
+/** The settings without the change log (the onboarding wizard); a writer gets the status only. */
+export async function getAiOverview({ tx, workspaceId }: { tx: Tx; workspaceId: string }): Promise<Omit<AiSettings, 'audit'>> {
   const canManage = await canManageAi({ tx, workspaceId })
   const status = await getAiStatus({ tx, workspaceId })
-  if (!canManage) return { canManage, provider: null, status, audit: [] }
-  return { canManage, provider: await getProvider({ tx, workspaceId }), status, audit: await listAuditLog({ tx, workspaceId }) }
+  return { canManage, provider: canManage ? await getProvider({ tx, workspaceId }) : null, status }
+}
+
+/** Everything the settings page shows; a writer gets the status and nothing else. */
+export async function getAiSettings({ tx, workspaceId }: { tx: Tx; workspaceId: string }): Promise<AiSettings> {
+  const overview = await getAiOverview({ tx, workspaceId })
+  return { ...overview, audit: overview.canManage ? await listAuditLog({ tx, workspaceId }) : [] }
 }
 
 /** Creates or changes the provider's non-secret fields under the caller's RLS. Returns its id. */
