@@ -171,11 +171,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 async function finish(claims: Parameters<typeof withUser>[0], workspaceId: string, state: OnboardingState, headers: Headers): Promise<never> {
+  const bookId = state.closed ? null : state.bookId
   const chapterId = await withUser(claims, async (tx) => {
     await finishOnboarding({ tx })
-    return !state.closed && state.bookId ? firstChapterId({ tx, bookId: state.bookId }) : null
+    return bookId ? firstChapterId({ tx, bookId }) : null
   })
-  if (!state.closed && state.bookId && chapterId) throw redirect(`/w/${workspaceId}/b/${state.bookId}/c/${chapterId}`, { headers })
+  if (bookId && chapterId) throw redirect(`/w/${workspaceId}/b/${bookId}/c/${chapterId}`, { headers })
   throw redirect(`/w/${workspaceId}`, { headers })
 }
 
