@@ -28,6 +28,8 @@ export type UsageReport = {
 }
 
 const emptySplit = (): UsageSplit => ({ tokens: 0, costUsd: 0, calls: 0 })
+const DAY_MS = 86_400_000
+const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10)
 
 type DayRow = { day: string; provider: 'own' | 'platform'; calls: number; prompt: string; completion: string; cost: string }
 type ModelRow = { model: string; calls: number; prompt: string; completion: string; cost: string; own: string; platform: string }
@@ -38,31 +40,29 @@ type MemberRow = { userId: string | null; displayName: string | null; automatic:
  * place rows on known days.
  */
 export async function getUsageReport({ tx, workspaceId, days, now = new Date() }: { tx: Tx; workspaceId: string; days: UsagePeriod; now?: Date }): Promise<UsageReport> {
-  const to = now.toISOString().slice(0, 10)
-  const fromDate = new Date(`${to}T00:00:00Z`)
-  fromDate.setUTCDate(fromDate.getUTCDate() - (days - 1))
-  const from = fromDate.toISOString().slice(0, 10)
+  const today = Date.parse(`${now.toISOString().slice(0, 10)}T00:00:00Z`)
+  const from = isoDay(today - (days - 1) * DAY_MS)
+  const to = isoDay(today)
   // Half-open range over timestamps: [from 00:00 UTC, the day after `to` 00:00 UTC).
   const start = `${from}T00:00:00Z`
-  const endDate = new Date(`${to}T00:00:00Z`)
-  endDate.setUTCDate(endDate.getUTCDate() + 1)
-  const end = endDate.toISOString()
+  const end = new Date(today + DAY_MS).toISOString()
+  const inPeriod = tx`u.tenant_id = ${workspaceId} and u.created_at >= ${start}::timestamptz and u.created_at < ${end}::timestamptz`
 
   // Sums come back as text (numeric/bigint) and are turned into numbers here: token counts of
   // a workspace stay far below 2^53, costs are shown rounded to cents or tenths of a cent.
   const dayRows = await tx<DayRow[]>`
     select to_char(created_at at time zone 'UTC', 'YYYY-MM-DD') as day, provider, count(*)::int as calls,
            sum(prompt_tokens)::text as prompt, sum(completion_tokens)::text as completion, sum(cost_usd)::text as cost
-    from public.usage_logs
-    where tenant_id = ${workspaceId} and created_at >= ${start}::timestamptz and created_at < ${end}::timestamptz
+    from public.usage_logs u
+    where ${inPeriod}
     group by 1, 2`
   const modelRows = await tx<ModelRow[]>`
     select model, count(*)::int as calls, sum(prompt_tokens)::text as prompt, sum(completion_tokens)::text as completion,
            sum(cost_usd)::text as cost,
            coalesce(sum(prompt_tokens + completion_tokens) filter (where provider = 'own'), 0)::text as own,
            coalesce(sum(prompt_tokens + completion_tokens) filter (where provider = 'platform'), 0)::text as platform
-    from public.usage_logs
-    where tenant_id = ${workspaceId} and created_at >= ${start}::timestamptz and created_at < ${end}::timestamptz
+    from public.usage_logs u
+    where ${inPeriod}
     group by model
     order by sum(prompt_tokens + completion_tokens) desc, model`
   const memberRows = await tx<MemberRow[]>`
@@ -73,13 +73,13 @@ export async function getUsageReport({ tx, workspaceId, days, now = new Date() }
            coalesce(sum(u.prompt_tokens + u.completion_tokens) filter (where u.provider = 'platform'), 0)::text as platform
     from public.usage_logs u
     left join public.workspace_members m on m.tenant_id = u.tenant_id and m.user_id = u.user_id
-    where u.tenant_id = ${workspaceId} and u.created_at >= ${start}::timestamptz and u.created_at < ${end}::timestamptz
+    where ${inPeriod}
     group by u.user_id, (u.user_id is null and u.action = 'embed')
     order by sum(u.prompt_tokens + u.completion_tokens) desc, max(m.display_name)`
 
   const byDay = new Map<string, UsageDay>()
-  for (let d = new Date(start); d < endDate; d.setUTCDate(d.getUTCDate() + 1)) {
-    const day = d.toISOString().slice(0, 10)
+  for (let ms = today - (days - 1) * DAY_MS; ms <= today; ms += DAY_MS) {
+    const day = isoDay(ms)
     byDay.set(day, { day, own: emptySplit(), platform: emptySplit() })
   }
   const totals: UsageTotals = { own: emptySplit(), platform: emptySplit(), promptTokens: 0, completionTokens: 0 }
