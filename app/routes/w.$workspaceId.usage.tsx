@@ -29,7 +29,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     if (!workspace) return null
     const report = await getUsageReport({ tx, workspaceId: workspace.id, days: period.days })
     // For the empty state: a link straight into the writer's latest book, when there is one.
-    const latestBook = report.perDay.some((d) => d.own.calls + d.platform.calls > 0) ? null : ((await listBooks({ tx, workspaceId: workspace.id }))[0] ?? null)
+    const latestBook = report.totals.own.calls + report.totals.platform.calls > 0 ? null : ((await listBooks({ tx, workspaceId: workspace.id }))[0] ?? null)
     return { workspaceId: workspace.id, wholeWorkspace: canManageWorkspace(workspace.role), report, latestBookId: latestBook?.id ?? null }
   })
   if (!data) throw new Response('Not found', { status: 404, headers })
