@@ -45,24 +45,26 @@ export function describeChatError(failure: ChatFailure, { canManage, action }: {
       break
   }
   const seconds = retryAfterSeconds(failure.retryAfter)
+  // Problems in the provider's settings: owners and admins get what to fix and the link there.
+  const bySettings = (manager: MessageKey, writer: MessageKey): ChatErrorView => (canManage ? { key: manager, settingsLink: true } : { key: writer })
   switch (failure.code) {
     case 'no_provider':
-      return canManage ? { key: 'aiPanel.error.noProvider.manager', settingsLink: true } : { key: 'aiPanel.error.noProvider.writer' }
+      return bySettings('aiPanel.error.noProvider.manager', 'aiPanel.error.noProvider.writer')
     case 'no_model':
-      return canManage ? { key: 'aiPanel.error.noModel.manager', settingsLink: true } : { key: 'aiPanel.error.noModel.writer' }
+      return bySettings('aiPanel.error.noModel.manager', 'aiPanel.error.noModel.writer')
     case 'invalid_key':
-      return canManage ? { key: 'aiPanel.error.invalidKey.manager', settingsLink: true } : { key: 'aiPanel.error.invalidKey.writer' }
+      return bySettings('aiPanel.error.invalidKey.manager', 'aiPanel.error.invalidKey.writer')
     case 'model_not_found':
-      return canManage ? { key: 'aiPanel.error.modelNotFound.manager', settingsLink: true } : { key: 'aiPanel.error.modelNotFound.writer' }
+      return bySettings('aiPanel.error.modelNotFound.manager', 'aiPanel.error.modelNotFound.writer')
     case 'unsafe_base_url':
-      return canManage ? { key: 'aiPanel.error.unsafeBaseUrl.manager', settingsLink: true } : { key: 'aiPanel.error.unsafeBaseUrl.writer' }
+      return bySettings('aiPanel.error.unsafeBaseUrl.manager', 'aiPanel.error.unsafeBaseUrl.writer')
     case 'rate_limited':
       return seconds ? { key: 'aiPanel.error.rateLimited', params: { count: seconds } } : { key: 'aiPanel.error.rateLimitedSoon' }
     case 'provider_rate_limited':
       return seconds ? { key: 'aiPanel.error.providerRateLimited', params: { count: seconds } } : { key: 'aiPanel.error.providerRateLimitedSoon' }
     case 'provider_unreachable':
       // Down for a moment, or never reachable at the stored address: owners can check the latter.
-      return canManage ? { key: 'aiPanel.error.providerUnreachable.manager', settingsLink: true } : { key: 'aiPanel.error.providerUnreachable' }
+      return bySettings('aiPanel.error.providerUnreachable.manager', 'aiPanel.error.providerUnreachable')
     case 'functions_unreachable':
       return { key: 'aiPanel.error.functionsUnreachable' }
     case 'not_found':
