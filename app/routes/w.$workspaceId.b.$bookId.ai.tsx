@@ -41,11 +41,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (!parsed.success) return json({ code: 'invalid_request', message: describeIssue(parsed.error) }, { status: 400 })
 
   const { supabase, claims, headers } = await getRequestAuth(request)
-  // A script calling this needs an answer it can read, not the sign-in page.
-  if (!claims) return json({ code: 'missing_authorization', message: 'Sign in again: your session has ended.' }, { status: 401, headers })
   // getClaims() above verified (and if needed refreshed) this very session's token.
-  const { data } = await supabase.auth.getSession()
-  const token = data.session?.access_token
+  const token = claims ? (await supabase.auth.getSession()).data.session?.access_token : undefined
+  // A script calling this needs an answer it can read, not the sign-in page.
   if (!token) return json({ code: 'missing_authorization', message: 'Sign in again: your session has ended.' }, { status: 401, headers })
 
   const upstreamHeaders: Record<string, string> = {
