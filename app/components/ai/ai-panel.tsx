@@ -13,6 +13,7 @@ import {
   HISTORY_MAX_ITEMS,
   isProposalAction,
   maxSelectionChars,
+  PROPOSAL_ACTIONS,
   PROPOSAL_SELECTION_MAX,
   QUESTION_MAX,
   SELECTION_MAX,
@@ -66,7 +67,6 @@ const ACTIONS: { action: ChatAction; hint: MessageKey }[] = [
   { action: 'summarize', hint: 'aiPanel.hint.summarize' },
   { action: 'ask', hint: 'aiPanel.hint.ask' },
 ]
-const SELECTION_ACTIONS = ['rewrite', 'expand', 'shorten'] as const
 
 export function AiPanel({ editor, saveNow, workspaceId, bookId, chapterId, info, onClose }: AiPanelProps) {
   const t = useT()
@@ -306,7 +306,7 @@ export function AiPanel({ editor, saveNow, workspaceId, bookId, chapterId, info,
                 {selection.empty ? t('aiPanel.selection.none') : selectionTooLong ? tooLong(PROPOSAL_SELECTION_MAX) : t('aiPanel.selection.count', { count: selectionLength })}
               </p>
               <div className="mt-2 flex flex-wrap gap-2">
-                {SELECTION_ACTIONS.map((action) => (
+                {PROPOSAL_ACTIONS.map((action) => (
                   <button
                     key={action}
                     type="button"
