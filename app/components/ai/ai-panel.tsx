@@ -154,9 +154,7 @@ export function AiPanel({ editor, saveNow, workspaceId, bookId, chapterId, info,
     const useSelection = isProposalAction(action) || (action === 'critique' && captured)
     // Nothing (or too much) selected: back to the actions, where the selection box says what to do.
     if ((isProposalAction(action) && !captured) || (captured && useSelection && captured.text.length > maxSelectionChars(action))) {
-      range.current = null
-      setRun(null)
-      setView('actions')
+      back()
       return
     }
     const request: Omit<ChatRequest, 'preview'> = { action, chapterId, cursor: cursorOffset(), ...(useSelection && captured ? { selection: captured } : {}) }
