@@ -8,7 +8,7 @@ import { listOutline } from '../chapters/chapters.server.ts'
 
 export type KeyStep = 'saved' | 'platform' | 'skipped'
 
-export type OnboardingRow = {
+type OnboardingRow = {
   tenantId: string | null
   bookId: string | null
   keyStep: KeyStep | null
@@ -19,7 +19,7 @@ export type OnboardingRow = {
 export type WizardStep = 1 | 2 | 3
 export type OnboardingState = { closed: true } | { closed: false; step: WizardStep; bookId: string | null; bookTitle: string | null; keyStep: KeyStep | null }
 
-export async function getOnboardingRow({ tx }: { tx: Tx }): Promise<OnboardingRow | null> {
+async function getOnboardingRow({ tx }: { tx: Tx }): Promise<OnboardingRow | null> {
   const rows = await tx<OnboardingRow[]>`
     select tenant_id as "tenantId", book_id as "bookId", key_step as "keyStep", finished_at as "finishedAt", dismissed_at as "dismissedAt"
     from public.onboarding_progress
