@@ -18,6 +18,7 @@ import { DEFAULT_API_KEY } from '../tests/fakes/fake-openai.ts'
 import { cookiesFrom } from '../tests/helpers/app-requests.ts'
 import { buildApp, startAppServer } from '../tests/setup/app-server.ts'
 import { freePort } from '../tests/setup/test-stack.ts'
+import { createBenchUser } from './bench-user.ts'
 import { ms, percentile } from './stats.ts'
 
 const CALLS = Number(process.env.BENCH_CHAT_CALLS ?? 60)
@@ -42,15 +43,8 @@ async function main() {
   const env = { SUPABASE_URL: stack.env.API_URL, SUPABASE_ANON_KEY: stack.env.ANON_KEY, SUPABASE_DB_URL: stack.env.DB_URL }
   let app: Awaited<ReturnType<typeof startAppServer>> | undefined
   try {
-    const email = `bench-chat-${Date.now()}@example.com`
-    const password = 'benchmark password'
-    const created = await fetch(`${stack.env.API_URL}/auth/v1/admin/users`, {
-      method: 'POST',
-      headers: { apikey: stack.env.SERVICE_ROLE_KEY, authorization: `Bearer ${stack.env.SERVICE_ROLE_KEY}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ email, password, email_confirm: true, user_metadata: { display_name: 'Bench' } }),
-    })
-    if (!created.ok) throw new Error(`could not create the benchmark user: ${created.status} ${await created.text()}`)
-    const user = (await created.json()) as { id: string }
+    const user = await createBenchUser(stack, 'bench-chat')
+    const { email, password } = user
     const [{ id: workspaceId }] = await sql<{ id: string }[]>`select id from public.tenants where personal and created_by = ${user.id}`
     const [{ id: bookId }] = await sql<{ id: string }[]>`
       insert into public.books (tenant_id, title, language) values (${workspaceId}, 'Dom Casmurro', 'pt-BR') returning id`

@@ -10,6 +10,7 @@ import { projectRoot, stackConfigFromEnv } from '../supabase/local/config.ts'
 import { startStack } from '../supabase/local/start.ts'
 import { buildApp, startAppServer } from '../tests/setup/app-server.ts'
 import { freePort } from '../tests/setup/test-stack.ts'
+import { createBenchUser } from './bench-user.ts'
 import { ms, percentile } from './stats.ts'
 
 const results: Record<string, unknown> = {}
@@ -65,15 +66,8 @@ async function benchSignInAndRls() {
   let app: Awaited<ReturnType<typeof startAppServer>> | undefined
   try {
     // A confirmed writer, created the way an admin would (service key).
-    const email = `bench-${Date.now()}@example.com`
-    const password = 'benchmark password'
-    const created = await fetch(`${stack.env.API_URL}/auth/v1/admin/users`, {
-      method: 'POST',
-      headers: { apikey: stack.env.SERVICE_ROLE_KEY, authorization: `Bearer ${stack.env.SERVICE_ROLE_KEY}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ email, password, email_confirm: true, user_metadata: { display_name: 'Bench' } }),
-    })
-    if (!created.ok) throw new Error(`could not create the benchmark user: ${created.status} ${await created.text()}`)
-    const user = (await created.json()) as { id: string }
+    const user = await createBenchUser(stack, 'bench')
+    const { email, password } = user
 
     await buildApp()
     app = await startAppServer({ port: appPort, env })

@@ -138,10 +138,19 @@ async function writeFetchResponse(res: http.ServerResponse, response: Response):
   }
   const reader = response.body.getReader()
   res.on('close', () => void reader.cancel().catch(() => {}))
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    if (!res.write(value)) await new Promise((resolve) => res.once('drain', resolve))
+  let flushed: Promise<unknown> = Promise.resolve()
+  try {
+    for (;;) {
+      const { done, value } = await reader.read()
+      if (done) break
+      flushed = new Promise((resolve) => res.write(value, resolve))
+      if (res.writableNeedDrain) await new Promise((resolve) => res.once('drain', resolve).once('close', resolve))
+    }
+  } catch (error) {
+    // The body failed (or the client left): let what was written reach the client before the
+    // caller drops the connection, so the client sees the part that was sent, then a cut.
+    await flushed
+    throw error
   }
   res.end()
 }
@@ -151,7 +160,10 @@ async function writeFetchResponse(res: http.ServerResponse, response: Response):
  * anything else is logged with its stack on the server side only and answered as a
  * generic 500 without internals.
  */
-export function serveFetch(handler: FetchHandler, options: { host: string; port: number; name: string }) {
+export function serveFetch(
+  handler: FetchHandler,
+  options: { host: string; port: number; name: string; /** false: bodies cut on purpose (a fake) are not logged. */ logCutBodies?: boolean },
+) {
   const origin = `http://${options.host}:${options.port}`
   const server = http.createServer(async (req, res) => {
     let response: Response
@@ -169,7 +181,7 @@ export function serveFetch(handler: FetchHandler, options: { host: string; port:
       else res.writeHead(500).end()
       // A client that went away mid-answer (Stop) is not a failure worth a stack trace.
       const clientGone = (error as NodeJS.ErrnoException).code === 'ERR_STREAM_PREMATURE_CLOSE' || (error as Error).name === 'AbortError'
-      if (!clientGone) {
+      if (!clientGone && options.logCutBodies !== false) {
         console.error(`[${options.name}] failed writing a response:`, error)
       }
     }

@@ -4,11 +4,12 @@
 // from public.estimate_cost_usd) against the fake OpenAI provider served from this process.
 // The handler's edge cases are in supabase/functions/tests/chat.test.ts.
 import { randomUUID } from 'node:crypto'
-import postgres from 'postgres'
+import type postgres from 'postgres'
 import { inject } from 'vitest'
 import { createTestUser, type TestUser } from '../../supabase/local/storage/test-tokens.ts'
-import { startFakeOpenAI, type RunningFakeOpenAI } from '../fakes/fake-openai.server.ts'
+import type { RunningFakeOpenAI } from '../fakes/fake-openai.server.ts'
 import { DEFAULT_API_KEY } from '../fakes/fake-openai.ts'
+import { startAiWorkspace, stopAiWorkspace } from './ai-workspace.ts'
 
 const env = inject('stackEnv')
 const CHAT_URL = `${env.SUPABASE_URL}/functions/v1/chat`
@@ -47,16 +48,7 @@ function events(text: string) {
 }
 
 beforeAll(async () => {
-  sql = postgres(env.SUPABASE_DB_URL, { prepare: false, max: 2, onnotice: () => {} })
-  fake = await startFakeOpenAI()
-  owner = await createTestUser(sql, 'Owner')
-  ;[{ id: tenantId }] = await sql<{ id: string }[]>`select id from public.tenants where personal and created_by = ${owner.id}`
-  ;[{ id: bookId }] = await sql<{ id: string }[]>`
-    insert into public.books (tenant_id, title, language) values (${tenantId}, 'Dom Casmurro', 'pt-BR') returning id`
-  const [{ id: providerId }] = await sql<{ id: string }[]>`
-    insert into public.ai_providers (tenant_id, kind, base_url, chat_model, embed_model)
-    values (${tenantId}, 'openai_compatible', ${fake.url}, 'gpt-4o-mini', 'text-embedding-3-small') returning id`
-  await sql`select private.store_provider_key(${providerId}, ${DEFAULT_API_KEY}, ${owner.id})`
+  ;({ sql, fake, owner, tenantId, bookId } = await startAiWorkspace(env.SUPABASE_DB_URL, 'Dom Casmurro'))
   for (const [i, [title, text]] of CHAPTERS.entries()) {
     const [{ id }] = await sql<{ id: string }[]>`
       insert into public.chapters (tenant_id, book_id, position, title, content, plain_text)
@@ -71,12 +63,7 @@ beforeAll(async () => {
   }
 }, 120_000)
 
-afterAll(async () => {
-  await sql`delete from public.tenants where id = ${tenantId}`
-  await sql`delete from auth.users where id = ${owner.id}`
-  await fake?.stop()
-  await sql?.end({ timeout: 1 })
-})
+afterAll(() => stopAiWorkspace({ sql, fake, owner, tenantId }))
 
 beforeEach(() => fake.fake.reset())
 

@@ -7,12 +7,13 @@ import { execFile } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import path from 'node:path'
 import { promisify } from 'node:util'
-import postgres from 'postgres'
+import type postgres from 'postgres'
 import { inject } from 'vitest'
 import { projectRoot } from '../../supabase/local/config.ts'
 import { createTestUser, type TestUser } from '../../supabase/local/storage/test-tokens.ts'
-import { startFakeOpenAI, type RunningFakeOpenAI } from '../fakes/fake-openai.server.ts'
+import type { RunningFakeOpenAI } from '../fakes/fake-openai.server.ts'
 import { DEFAULT_API_KEY } from '../fakes/fake-openai.ts'
+import { startAiWorkspace, stopAiWorkspace } from './ai-workspace.ts'
 
 const env = inject('stackEnv')
 const run = promisify(execFile)
@@ -63,24 +64,10 @@ async function storedChunks(chapterId: string) {
 }
 
 beforeAll(async () => {
-  sql = postgres(env.SUPABASE_DB_URL, { prepare: false, max: 2, onnotice: () => {} })
-  fake = await startFakeOpenAI()
-  owner = await createTestUser(sql, 'Owner')
-  ;[{ id: tenantId }] = await sql<{ id: string }[]>`select id from public.tenants where personal and created_by = ${owner.id}`
-  ;[{ id: bookId }] = await sql<{ id: string }[]>`
-    insert into public.books (tenant_id, title, language) values (${tenantId}, 'Memórias', 'pt-BR') returning id`
-  ;[{ id: providerId }] = await sql<{ id: string }[]>`
-    insert into public.ai_providers (tenant_id, kind, base_url, chat_model, embed_model)
-    values (${tenantId}, 'openai_compatible', ${fake.url}, 'gpt-4o-mini', 'text-embedding-3-small') returning id`
-  await sql`select private.store_provider_key(${providerId}, ${DEFAULT_API_KEY}, ${owner.id})`
+  ;({ sql, fake, owner, tenantId, bookId, providerId } = await startAiWorkspace(env.SUPABASE_DB_URL, 'Memórias'))
 })
 
-afterAll(async () => {
-  await sql`delete from public.tenants where id = ${tenantId}`
-  await sql`delete from auth.users where id = ${owner.id}`
-  await fake?.stop()
-  await sql?.end({ timeout: 1 })
-})
+afterAll(() => stopAiWorkspace({ sql, fake, owner, tenantId }))
 
 beforeEach(() => fake.fake.reset())
 

@@ -14,10 +14,25 @@ export type UserClaims = JWTPayload & {
 
 export type Authenticate = (req: Request) => Promise<UserClaims>
 
-type KeySource = { jwks: JSONWebKeySet } | { jwksUrl: URL }
+export type KeySource = { jwks: JSONWebKeySet } | { jwksUrl: URL }
+
+/** The key set that verifies the project's JWTs, local or fetched (and cached by jose). */
+export function keySet(source: KeySource) {
+  return 'jwks' in source ? createLocalJWKSet(source.jwks) : createRemoteJWKSet(source.jwksUrl)
+}
+
+/** SUPABASE_JWKS inline (a set or a bare array of keys), else the project's JWKS endpoint. */
+export function keySourceFromEnv(): KeySource {
+  const inline = Deno.env.get('SUPABASE_JWKS')
+  if (inline) {
+    const parsed = JSON.parse(inline) as JSONWebKeySet | JSONWebKeySet['keys']
+    return { jwks: Array.isArray(parsed) ? { keys: parsed } : parsed }
+  }
+  return { jwksUrl: new URL('/auth/v1/.well-known/jwks.json', requiredEnv('SUPABASE_URL')) }
+}
 
 export function createAuthenticator(source: KeySource): Authenticate {
-  const keySet = 'jwks' in source ? createLocalJWKSet(source.jwks) : createRemoteJWKSet(source.jwksUrl)
+  const keys = keySet(source)
   return async (req) => {
     const header = req.headers.get('authorization')
     if (!header) throw new HttpError(401, 'missing_authorization', 'Sign in first: the Authorization header is missing.')
@@ -25,7 +40,7 @@ export function createAuthenticator(source: KeySource): Authenticate {
     if (!token) throw new HttpError(401, 'invalid_authorization', "The Authorization header must be 'Bearer <access token>'.")
     let claims: JWTPayload
     try {
-      ;({ payload: claims } = await jwtVerify(token, keySet, { algorithms: ['ES256', 'RS256'] }))
+      ;({ payload: claims } = await jwtVerify(token, keys, { algorithms: ['ES256', 'RS256'] }))
     } catch {
       throw new HttpError(401, 'invalid_jwt', 'Your session is invalid or has expired. Sign in again.')
     }
@@ -37,12 +52,7 @@ export function createAuthenticator(source: KeySource): Authenticate {
 }
 
 export function authenticatorFromEnv(): Authenticate {
-  const inline = Deno.env.get('SUPABASE_JWKS')
-  if (inline) {
-    const parsed = JSON.parse(inline) as JSONWebKeySet | JSONWebKeySet['keys']
-    return createAuthenticator({ jwks: Array.isArray(parsed) ? { keys: parsed } : parsed })
-  }
-  return createAuthenticator({ jwksUrl: new URL('/auth/v1/.well-known/jwks.json', requiredEnv('SUPABASE_URL')) })
+  return createAuthenticator(keySourceFromEnv())
 }
 
 export function requiredEnv(name: string): string {

@@ -26,3 +26,14 @@ export function errorResponse(error: unknown): Response {
   console.error('unexpected error:', error)
   return jsonResponse({ code: 'internal_error', message: 'Something went wrong on our side. Please try again.' }, 500)
 }
+
+/** The request body parsed as JSON: 413 past `maxBytes` (UTF-8), 400 with `invalid` when it is not JSON. */
+export async function readJsonBody(req: Request, maxBytes: number, invalid: { code: string; message: string }): Promise<unknown> {
+  const text = await req.text()
+  if (new TextEncoder().encode(text).length > maxBytes) throw new HttpError(413, 'body_too_large', 'The request body is too large.')
+  try {
+    return JSON.parse(text)
+  } catch {
+    throw new HttpError(400, invalid.code, invalid.message)
+  }
+}

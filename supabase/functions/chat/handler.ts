@@ -20,7 +20,7 @@ import { authenticatorFromEnv, type Authenticate, type UserClaims } from '../_sh
 import { corsHeaders } from '../_shared/cors.ts'
 import { dbFromEnv } from '../_shared/db.ts'
 import { embedOne } from '../_shared/embedding-request.ts'
-import { errorResponse, HttpError, jsonResponse } from '../_shared/errors.ts'
+import { errorResponse, HttpError, jsonResponse, readJsonBody } from '../_shared/errors.ts'
 import { assembleContext, type Budget, type ContextPlan, type PassageInfo } from './context.ts'
 import { clientIp, limitsFor, rateLimitsFromEnv, type ChatRateLimits, DEFAULT_RATE_LIMITS } from './limits.ts'
 import { ChatRequestSchema, describeIssue, SELECTION_ACTIONS, type ChatRequest } from '../../../app/modules/ai/chat-request.ts'
@@ -60,7 +60,7 @@ export function createChatHandler(deps: ChatDeps): ChatHandler {
   async function handle(req: Request, connectionIp: string | null): Promise<Response> {
     if (req.method !== 'POST') throw new HttpError(405, 'method_not_allowed', 'chat only answers POST requests.')
     const claims = await deps.authenticate(req)
-    const parsed = ChatRequestSchema.safeParse(await readJson(req))
+    const parsed = ChatRequestSchema.safeParse(await readJsonBody(req, MAX_BODY_BYTES, { code: 'invalid_request', message: 'The request body must be JSON.' }))
     if (!parsed.success) throw new HttpError(400, 'invalid_request', describeIssue(parsed.error))
     const request = parsed.data
 
@@ -336,16 +336,6 @@ function cutError(error: unknown, model: string): ProviderError {
   const mapped = toProviderError(error, model)
   if (mapped.code !== 'provider_error') return mapped
   return new ProviderError(502, 'provider_unreachable', "The AI provider's answer was cut off halfway. What arrived is shown; try again.")
-}
-
-async function readJson(req: Request): Promise<unknown> {
-  const text = await req.text()
-  if (new TextEncoder().encode(text).length > MAX_BODY_BYTES) throw new HttpError(413, 'body_too_large', 'The request body is too large.')
-  try {
-    return JSON.parse(text)
-  } catch {
-    throw new HttpError(400, 'invalid_request', 'The request body must be JSON.')
-  }
 }
 
 export function chatDepsFromEnv(): ChatDeps {

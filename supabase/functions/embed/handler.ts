@@ -22,7 +22,7 @@ import { authenticatorFromEnv, type Authenticate, type UserClaims } from '../_sh
 import { withCors, type Handler } from '../_shared/cors.ts'
 import { dbFromEnv } from '../_shared/db.ts'
 import { embeddingParams, storedVector } from '../_shared/embedding-request.ts'
-import { errorResponse, HttpError, jsonResponse } from '../_shared/errors.ts'
+import { errorResponse, HttpError, jsonResponse, readJsonBody } from '../_shared/errors.ts'
 import { serviceRoleCheckFromEnv, type IsServiceRole } from './service-role.ts'
 import { ChunksChangedError, createSqlEmbedStore, type ChapterText, type EmbedStore, type StoredChunk } from './store.ts'
 
@@ -205,7 +205,7 @@ export function createEmbedHandler(deps: EmbedDeps): Handler {
   return withCors(async (req) => {
     try {
       if (req.method !== 'POST') throw new HttpError(405, 'method_not_allowed', 'embed only answers POST requests.')
-      const body = BodySchema.safeParse(await readJson(req))
+      const body = BodySchema.safeParse(await readJsonBody(req, MAX_BODY_BYTES, { code: 'invalid_json', message: 'The request body must be JSON.' }))
       if (!body.success) {
         throw new HttpError(400, 'invalid_body', 'Send { "chapterId": "<uuid>" }, or { "drain": true, "batch": 1-100 } with the service role key.')
       }
@@ -232,18 +232,6 @@ function describe(error: unknown): { code: string; message: string } {
   if (error instanceof HttpError) return { code: error.code, message: error.message }
   const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error)
   return { code: 'internal_error', message: redact(text, []).slice(0, 500) }
-}
-
-async function readJson(req: Request): Promise<unknown> {
-  const text = await req.text()
-  if (new TextEncoder().encode(text).length > MAX_BODY_BYTES) {
-    throw new HttpError(413, 'body_too_large', 'The request body is too large.')
-  }
-  try {
-    return JSON.parse(text)
-  } catch {
-    throw new HttpError(400, 'invalid_json', 'The request body must be JSON.')
-  }
 }
 
 export function embedDepsFromEnv(): EmbedDeps {

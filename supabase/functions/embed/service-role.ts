@@ -2,15 +2,13 @@
 // app server), never a browser's. Accepted: the legacy service_role JWT, verified against
 // the project's keys (its `role` claim), or one of the new secret API keys (sb_secret_…),
 // compared in constant time with the runtime's SUPABASE_SECRET_KEYS.
-import { createLocalJWKSet, createRemoteJWKSet, jwtVerify, type JSONWebKeySet } from 'jose'
-import { requiredEnv } from '../_shared/auth.ts'
+import { jwtVerify } from 'jose'
+import { keySet, keySourceFromEnv, type KeySource } from '../_shared/auth.ts'
 
 export type IsServiceRole = (req: Request) => Promise<boolean>
 
-type KeySource = { jwks: JSONWebKeySet } | { jwksUrl: URL }
-
 export function createServiceRoleCheck(source: KeySource, secretKeys: string[] = []): IsServiceRole {
-  const keySet = 'jwks' in source ? createLocalJWKSet(source.jwks) : createRemoteJWKSet(source.jwksUrl)
+  const keys = keySet(source)
   const secrets = secretKeys.filter((key) => key.length > 0).map((key) => new TextEncoder().encode(key))
   return async (req) => {
     const token = /^Bearer\s+(\S+)$/i.exec(req.headers.get('authorization') ?? '')?.[1] ?? req.headers.get('apikey') ?? ''
@@ -18,7 +16,7 @@ export function createServiceRoleCheck(source: KeySource, secretKeys: string[] =
     const given = new TextEncoder().encode(token)
     if (secrets.some((secret) => constantTimeEqual(secret, given))) return true
     try {
-      const { payload } = await jwtVerify(token, keySet, { algorithms: ['ES256', 'RS256'] })
+      const { payload } = await jwtVerify(token, keys, { algorithms: ['ES256', 'RS256'] })
       return payload.role === 'service_role'
     } catch {
       return false
@@ -34,18 +32,11 @@ function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 export function serviceRoleCheckFromEnv(): IsServiceRole {
-  const inline = Deno.env.get('SUPABASE_JWKS')
-  const source: KeySource = inline
-    ? { jwks: (() => {
-        const parsed = JSON.parse(inline) as JSONWebKeySet | JSONWebKeySet['keys']
-        return Array.isArray(parsed) ? { keys: parsed } : parsed
-      })() }
-    : { jwksUrl: new URL('/auth/v1/.well-known/jwks.json', requiredEnv('SUPABASE_URL')) }
   let secretKeys: string[] = []
   try {
     secretKeys = Object.values(JSON.parse(Deno.env.get('SUPABASE_SECRET_KEYS') ?? '{}') as Record<string, string>)
   } catch {
     secretKeys = []
   }
-  return createServiceRoleCheck(source, secretKeys)
+  return createServiceRoleCheck(keySourceFromEnv(), secretKeys)
 }

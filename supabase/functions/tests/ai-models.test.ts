@@ -1,17 +1,15 @@
 // The ai-models function's handler ("Test connection") against the fake OpenAI provider
 // (Deno.serve, called with the real openai SDK), with the role and the provider injected.
 import assert from 'node:assert/strict'
-import { createFakeOpenAI, DEFAULT_API_KEY, type FakeOpenAIOptions } from '../../../tests/fakes/fake-openai.ts'
+import { DEFAULT_API_KEY, type FakeOpenAIOptions } from '../../../tests/fakes/fake-openai.ts'
 import { createAuthenticator } from '../_shared/auth.ts'
 import { createAiModelsHandler, type OwnProvider } from '../ai-models/handler.ts'
-import { testSigner, userClaims } from './helpers.ts'
+import { serveFakeOpenAI, testSigner, userClaims } from './helpers.ts'
 
 const WORKSPACE = crypto.randomUUID()
 
 async function setup(options: { fake?: FakeOpenAIOptions; role?: string | null; provider?: Partial<OwnProvider> | null } = {}) {
-  const fake = createFakeOpenAI(options.fake)
-  const server = Deno.serve({ hostname: '127.0.0.1', port: 0, onListen() {} }, fake.handle)
-  const baseURL = `http://127.0.0.1:${server.addr.port}/v1`
+  const { fake, baseURL, close } = serveFakeOpenAI(options.fake)
   const signer = await testSigner()
   const logs: string[] = []
   const provider: OwnProvider | null = options.provider === null
@@ -33,7 +31,7 @@ async function setup(options: { fake?: FakeOpenAIOptions; role?: string | null; 
     const text = await response.text()
     return { status: response.status, text, json: JSON.parse(text) }
   }
-  return { fake, post, logs, close: () => server.shutdown() }
+  return { fake, post, logs, close }
 }
 
 Deno.test('ai-models lists the provider\'s models, sorted, and finds the chosen ones', async () => {

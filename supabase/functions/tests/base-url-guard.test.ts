@@ -2,11 +2,11 @@
 // refused before any request leaves the function; public addresses and the platform's
 // provider are called as before.
 import assert from 'node:assert/strict'
-import { createFakeOpenAI, DEFAULT_API_KEY } from '../../../tests/fakes/fake-openai.ts'
+import { DEFAULT_API_KEY } from '../../../tests/fakes/fake-openai.ts'
 import { createProviderClient, toProviderError, type ResolvedProvider } from '../_shared/ai-provider.ts'
 import OpenAI from 'openai'
 import { assertPublicUrl, guardedFetch, isNonPublicAddress, UnsafeBaseUrlError, type ResolveHost } from '../_shared/base-url-guard.ts'
-import './helpers.ts'
+import { serveFakeOpenAI } from './helpers.ts'
 
 Deno.test('addresses of private, loopback, link-local and reserved networks are not public', () => {
   const nonPublic = [
@@ -64,7 +64,7 @@ Deno.test('a name that resolves to no address at all is refused: fetch may still
 })
 
 Deno.test('a name that resolves to nothing never reaches the network through the guard; with private base URLs allowed it is called', async () => {
-  const { fake, baseURL, close } = await fakeServer()
+  const { fake, baseURL, close } = serveFakeOpenAI()
   const port = new URL(baseURL).port
   // The network as fetch sees it: "printer.local" answers (mDNS, /etc/hosts), DNS knows nothing.
   const calls: string[] = []
@@ -91,14 +91,8 @@ Deno.test('a name that resolves to nothing never reaches the network through the
   }
 })
 
-async function fakeServer() {
-  const fake = createFakeOpenAI()
-  const server = Deno.serve({ hostname: '127.0.0.1', port: 0, onListen() {} }, fake.handle)
-  return { fake, baseURL: `http://127.0.0.1:${server.addr.port}/v1`, close: () => server.shutdown() }
-}
-
 Deno.test('a workspace\'s own provider on a loopback address is refused as unsafe_base_url, and never called', async () => {
-  const { fake, baseURL, close } = await fakeServer()
+  const { fake, baseURL, close } = serveFakeOpenAI()
   try {
     const own: ResolvedProvider = { source: 'own', providerId: crypto.randomUUID(), baseURL, apiKey: DEFAULT_API_KEY, model: 'gpt-4o-mini' }
     const client = createProviderClient(own, { allowPrivateBaseUrls: false, maxRetries: 1 })
@@ -117,7 +111,7 @@ Deno.test('a workspace\'s own provider on a loopback address is refused as unsaf
 })
 
 Deno.test('the same provider is called when private base URLs are allowed, and the platform provider always', async () => {
-  const { fake, baseURL, close } = await fakeServer()
+  const { fake, baseURL, close } = serveFakeOpenAI()
   try {
     const own: ResolvedProvider = { source: 'own', providerId: crypto.randomUUID(), baseURL, apiKey: DEFAULT_API_KEY, model: 'gpt-4o-mini' }
     const allowed = await createProviderClient(own, { allowPrivateBaseUrls: true }).models.list()
@@ -133,7 +127,7 @@ Deno.test('the same provider is called when private base URLs are allowed, and t
 
 Deno.test('a public provider that redirects to a private address does not get the function to follow it there', async () => {
   // The "internal service" the attacker wants reached: it must never see a request.
-  const internal = await fakeServer()
+  const internal = serveFakeOpenAI()
   // The workspace's provider: a public name (resolved by the stub below) whose server answers
   // every request with a redirect to the internal service.
   const redirector = Deno.serve({ hostname: '127.0.0.1', port: 0, onListen() {} }, (req) => {
@@ -164,7 +158,7 @@ Deno.test('a public provider that redirects to a private address does not get th
 })
 
 Deno.test('a public provider is still called through the guard, and a redirect within it is followed', async () => {
-  const provider = await fakeServer()
+  const provider = serveFakeOpenAI()
   const port = new URL(provider.baseURL).port
   const resolve: ResolveHost = (host) => Promise.resolve(host === 'llm.example' ? ['93.184.216.34'] : [])
   const network: typeof fetch = (input, init) => {

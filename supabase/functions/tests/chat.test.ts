@@ -6,14 +6,14 @@
 // tests/integration/chat-function.test.ts.
 import assert from 'node:assert/strict'
 import OpenAI from 'openai'
-import { createFakeOpenAI, DEFAULT_API_KEY, type FakeOpenAIOptions } from '../../../tests/fakes/fake-openai.ts'
+import { DEFAULT_API_KEY, type FakeOpenAIOptions } from '../../../tests/fakes/fake-openai.ts'
 import { createProviderClient, resolveProvider, type PlatformProvider } from '../_shared/ai-provider.ts'
 import { createAuthenticator, type UserClaims } from '../_shared/auth.ts'
 import type { Tx } from '../_shared/db.ts'
 import { createChatHandler, type ChatDeps } from '../chat/handler.ts'
 import type { BookInfo, ChapterInfo, PassageInfo } from '../chat/context.ts'
 import type { ChatStore, RateLimit, SummaryRow, UsageRow } from '../chat/store.ts'
-import { providerTx, testSigner, userClaims, type TestTenant } from './helpers.ts'
+import { providerTx, serveFakeOpenAI, testSigner, type TestTenant, userClaims } from './helpers.ts'
 
 type Tenant = TestTenant
 type Chapter = ChapterInfo & { bookId: string; trashed: boolean }
@@ -91,9 +91,7 @@ function memoryStore(platform: PlatformProvider = {}) {
 const CHAPTER_TEXT = 'Capitu olhava o mar. Bentinho contava as ondas da praia de Matacavalos ao fim da tarde, sem pressa nem medo.'
 
 async function setup(options: { fake?: FakeOpenAIOptions; platform?: PlatformProvider; deps?: Partial<ChatDeps> } = {}) {
-  const fake = createFakeOpenAI(options.fake)
-  const server = Deno.serve({ hostname: '127.0.0.1', port: 0, onListen() {} }, fake.handle)
-  const baseURL = `http://127.0.0.1:${server.addr.port}/v1`
+  const { fake, baseURL, close } = serveFakeOpenAI(options.fake)
   const signer = await testSigner()
   const db = memoryStore(options.platform ? { ...options.platform, baseURL: options.platform.baseURL ?? baseURL } : {})
   const logs: string[] = []
@@ -126,7 +124,7 @@ async function setup(options: { fake?: FakeOpenAIOptions; platform?: PlatformPro
   function raw(body: string, headers: Record<string, string>): Promise<Response> {
     return handler(new Request('http://functions.local/chat', { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body }))
   }
-  return { fake, db, post, raw, writer, writerToken, signer, ownProvider, logs, baseURL, workspaceId, bookId, chapterId, close: () => server.shutdown() }
+  return { fake, db, post, raw, writer, writerToken, signer, ownProvider, logs, baseURL, workspaceId, bookId, chapterId, close }
 }
 
 type SseEvent = { event: string; data: any }

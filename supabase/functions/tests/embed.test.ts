@@ -5,7 +5,7 @@
 // real resolveProvider over a scripted transaction. The SQL itself is exercised through the
 // local stack in tests/integration/embed-function.test.ts.
 import assert from 'node:assert/strict'
-import { createFakeOpenAI, DEFAULT_API_KEY, type FakeOpenAIOptions } from '../../../tests/fakes/fake-openai.ts'
+import { DEFAULT_API_KEY, type FakeOpenAIOptions } from '../../../tests/fakes/fake-openai.ts'
 import { EMBEDDING_DIMENSIONS } from '../../../app/modules/ai/embedding.ts'
 import { createProviderClient, resolveProvider, type PlatformProvider } from '../_shared/ai-provider.ts'
 import { createAuthenticator, type UserClaims } from '../_shared/auth.ts'
@@ -13,7 +13,7 @@ import type { Tx } from '../_shared/db.ts'
 import { createEmbedHandler } from '../embed/handler.ts'
 import { createServiceRoleCheck } from '../embed/service-role.ts'
 import { ChunksChangedError, type ChapterText, type EmbedStore, QueueClaim, ReplaceResult, StoredChunk, UsageRow } from '../embed/store.ts'
-import { providerTx, testSigner, userClaims, type TestTenant } from './helpers.ts'
+import { providerTx, serveFakeOpenAI, testSigner, type TestTenant, userClaims } from './helpers.ts'
 
 type Tenant = TestTenant
 type StoredRow = StoredChunk & { model: string | null }
@@ -108,9 +108,7 @@ function paragraph(i: number): string {
 const CHAPTER = Array.from({ length: 40 }, (_, i) => paragraph(i)).join('\n\n')
 
 async function setup(options: { fake?: FakeOpenAIOptions; platform?: PlatformProvider } = {}) {
-  const fake = createFakeOpenAI(options.fake)
-  const server = Deno.serve({ hostname: '127.0.0.1', port: 0, onListen() {} }, fake.handle)
-  const baseURL = `http://127.0.0.1:${server.addr.port}/v1`
+  const { fake, baseURL, close } = serveFakeOpenAI(options.fake)
   const signer = await testSigner()
   const db = memoryStore(options.platform ? { ...options.platform, baseURL: options.platform.baseURL ?? baseURL } : {})
   const logs: string[] = []
@@ -136,7 +134,7 @@ async function setup(options: { fake?: FakeOpenAIOptions; platform?: PlatformPro
       body: JSON.stringify(body),
     }))
   }
-  return { fake, db, post, writer, signer, serviceToken, ownProvider, logs, baseURL, close: () => server.shutdown() }
+  return { fake, db, post, writer, signer, serviceToken, ownProvider, logs, baseURL, close }
 }
 
 Deno.test('embeds a chapter: every chunk stored with a 1536-dimension vector, the tokens logged as own-key usage', async () => {

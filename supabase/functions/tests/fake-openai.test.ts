@@ -3,13 +3,13 @@
 // will build on.
 import assert from 'node:assert/strict'
 import OpenAI from 'openai'
-import { createFakeOpenAI, DEFAULT_API_KEY } from '../../../tests/fakes/fake-openai.ts'
+import { DEFAULT_API_KEY } from '../../../tests/fakes/fake-openai.ts'
+import { serveFakeOpenAI } from './helpers.ts'
 
-async function serveFake(options: Parameters<typeof createFakeOpenAI>[0] = {}) {
-  const fake = createFakeOpenAI(options)
-  const server = Deno.serve({ hostname: '127.0.0.1', port: 0, onListen() {} }, fake.handle)
-  const client = new OpenAI({ baseURL: `http://127.0.0.1:${server.addr.port}/v1`, apiKey: DEFAULT_API_KEY, maxRetries: 0 })
-  return { fake, client, close: () => server.shutdown() }
+async function serveFake(options: Parameters<typeof serveFakeOpenAI>[0] = {}) {
+  const { fake, baseURL, close } = serveFakeOpenAI(options)
+  const client = new OpenAI({ baseURL, apiKey: DEFAULT_API_KEY, maxRetries: 0 })
+  return { fake, client, close }
 }
 
 Deno.test('streams a chat completion with usage through the openai SDK', async () => {

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict'
 import { exportJWK, generateKeyPair, SignJWT, type JSONWebKeySet } from 'jose'
 import { ALLOW_PRIVATE_ENV } from '../_shared/base-url-guard.ts'
 import type { Tx } from '../_shared/db.ts'
+import { createFakeOpenAI, type FakeOpenAIOptions } from '../../../tests/fakes/fake-openai.ts'
 
 // The fake provider listens on 127.0.0.1, which the SSRF guard refuses unless private base
 // URLs are allowed — as the local stack allows them. The guard's own tests pass
@@ -73,4 +74,11 @@ export function providerTx(tenants: Map<string, TestTenant>, tenantId: string): 
     throw new Error(`unexpected query: ${text}`)
   }
   return tag as unknown as Tx
+}
+
+/** The fake OpenAI provider served by Deno.serve on a free port; `baseURL` ends in /v1. */
+export function serveFakeOpenAI(options?: FakeOpenAIOptions) {
+  const fake = createFakeOpenAI(options)
+  const server = Deno.serve({ hostname: '127.0.0.1', port: 0, onListen() {} }, fake.handle)
+  return { fake, baseURL: `http://127.0.0.1:${server.addr.port}/v1`, close: () => server.shutdown() }
 }
