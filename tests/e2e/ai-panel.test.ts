@@ -16,6 +16,7 @@ import { startFakeOpenAI, type RunningFakeOpenAI } from '../fakes/fake-openai.se
 import type { ChatRequest as FakeChatRequest } from '../fakes/fake-openai.ts'
 import { createConfirmedUser } from '../helpers/app-requests.ts'
 import { signInThroughPage } from '../helpers/browser.ts'
+import { tablesHolding } from '../helpers/key-scan.ts'
 import { CHROMIUM_ARGS } from '../setup/chromium.ts'
 
 const { appUrl, appEnv, chromium: executablePath, apiUrl, serviceRoleKey, dbUrl, logs } = inject('e2e')
@@ -331,7 +332,7 @@ describe('the AI panel in the editor', () => {
     for (const body of bodies) expect(body).not.toContain(canary)
     expect(await readFile(logs.app, 'utf8')).not.toContain(canary)
     expect(await readFile(logs.stack, 'utf8')).not.toContain(canary)
-    expect(await columnsHolding(canary)).toEqual([])
+    expect(await tablesHolding(sql, canary)).toEqual([])
     await context.close()
   }, 180_000)
 
@@ -431,20 +432,4 @@ async function accessToken(user: { email: string; password: string }): Promise<s
   })
   const body = (await response.json()) as { access_token: string }
   return body.access_token
-}
-
-/** Every column of every table outside Vault (and the catalogs) whose text holds the needle. */
-async function columnsHolding(needle: string): Promise<string[]> {
-  const columns = await sql<{ table_schema: string; table_name: string; column_name: string }[]>`
-    select c.table_schema, c.table_name, c.column_name
-    from information_schema.columns c
-    join information_schema.tables t on t.table_schema = c.table_schema and t.table_name = c.table_name and t.table_type = 'BASE TABLE'
-    where c.table_schema not in ('vault', 'pg_catalog', 'information_schema', 'pg_toast')`
-  const hits: string[] = []
-  for (const c of columns) {
-    const [row] = await sql<{ n: number }[]>`
-      select count(*)::int as n from ${sql(c.table_schema)}.${sql(c.table_name)} where ${sql(c.column_name)}::text like ${'%' + needle + '%'}`
-    if (row.n > 0) hits.push(`${c.table_schema}.${c.table_name}.${c.column_name}`)
-  }
-  return hits
 }
