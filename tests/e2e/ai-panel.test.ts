@@ -15,7 +15,7 @@ import type { ManuscriptDoc } from '../../app/modules/manuscript/schema.ts'
 import { startFakeOpenAI, type RunningFakeOpenAI } from '../fakes/fake-openai.server.ts'
 import type { ChatRequest as FakeChatRequest } from '../fakes/fake-openai.ts'
 import { createConfirmedUser } from '../helpers/app-requests.ts'
-import { signInThroughPage } from '../helpers/browser.ts'
+import { recordResponseBodies, saveProviderThroughSettings, signInThroughPage } from '../helpers/browser.ts'
 import { tablesHolding } from '../helpers/key-scan.ts'
 import { CHROMIUM_ARGS } from '../setup/chromium.ts'
 
@@ -177,25 +177,11 @@ describe('the AI panel in the editor', () => {
 
     const context = await browser.newContext({ locale: 'pt-BR', viewport: { width: 1280, height: 900 } })
     const page = await context.newPage()
-    const bodies: string[] = []
-    page.on('response', async (response) => {
-      try {
-        bodies.push(await response.text())
-      } catch {
-        // Redirects and streams the page stopped reading have no body to read.
-      }
-    })
+    const bodies = recordResponseBodies(page)
     await signInThroughPage(page, appUrl, owner)
 
     // The provider, with the canary key, through the settings page.
-    await page.goto(`${appUrl}/w/${workspace.id}/settings/ai`)
-    await page.locator('select[name=kind]').selectOption('openai_compatible')
-    await page.locator('input[name=baseUrl]').fill(fake.url)
-    await page.locator('input[name=chatModel]').fill('gpt-4o-mini')
-    await page.locator('input[name=embedModel]').fill('text-embedding-3-small')
-    await page.locator('input[name=apiKey]').fill(canary)
-    await page.getByRole('button', { name: 'Salvar provedor' }).click()
-    await page.getByText('Chave guardada: •••• ' + canary.slice(-4), { exact: true }).waitFor()
+    await saveProviderThroughSettings(page, appUrl, workspace.id, { baseUrl: fake.url, chatModel: 'gpt-4o-mini', embedModel: 'text-embedding-3-small', apiKey: canary })
 
     // The book's passages are embedded (as the queue would), so Ask the book can cite them.
     const token = await accessToken(owner)

@@ -9,7 +9,7 @@ import { createConfirmedUser } from '../helpers/app-requests.ts'
 import { startAppServer, type AppServer } from '../setup/app-server.ts'
 import { CHROMIUM_ARGS } from '../setup/chromium.ts'
 import { freePort } from '../setup/test-stack.ts'
-import { signInThroughPage } from '../helpers/browser.ts'
+import { recordResponseBodies, signInThroughPage } from '../helpers/browser.ts'
 import { tablesHolding } from '../helpers/key-scan.ts'
 
 const { appEnv, chromium: executablePath, apiUrl, serviceRoleKey, dbUrl } = inject('e2e')
@@ -31,15 +31,7 @@ afterAll(async () => {
 async function signIn(user: { email: string; password: string }): Promise<{ page: Page; bodies: string[] }> {
   const context = await browser.newContext({ locale: 'pt-BR', viewport: { width: 1200, height: 1000 } })
   const page = await context.newPage()
-  const bodies: string[] = []
-  page.on('response', async (response) => {
-    bodies.push(`${response.url()}\n${JSON.stringify(await response.allHeaders())}`)
-    try {
-      bodies.push(await response.text())
-    } catch {
-      // redirects have no body
-    }
-  })
+  const bodies = recordResponseBodies(page, { headers: true })
   await signInThroughPage(page, app.url, user)
   return { page, bodies }
 }
