@@ -89,21 +89,7 @@ afterAll(async () => {
 
 describe('the AI panel in the editor', () => {
   it('opens and closes from the keyboard, and explains a cut answer, a refused key, a busy provider and an unsaved chapter without touching the chapter', async () => {
-    const owner = await createConfirmedUser({ SUPABASE_URL: apiUrl, SUPABASE_SERVICE_ROLE_KEY: serviceRoleKey }, 'Lygia')
-    const [workspace] = await sql<{ id: string }[]>`select id from public.tenants where created_by = ${owner.id} and personal`
-    const [book] = await sql<{ id: string }[]>`insert into public.books (tenant_id, title, language) values (${workspace.id}, 'Ciranda de Pedra', 'pt-BR') returning id`
-    const [chapter] = await sql<{ id: string }[]>`
-      insert into public.chapters (tenant_id, book_id, position, title, content, plain_text)
-      values (${workspace.id}, ${book.id}, 1, 'A chegada', ${sql.json(ARRIVAL as never)}, ${toPlainText(ARRIVAL)}) returning id`
-    const [provider] = await sql<{ id: string }[]>`
-      insert into public.ai_providers (tenant_id, kind, base_url, chat_model, embed_model)
-      values (${workspace.id}, 'openai_compatible', ${fake.url}, 'gpt-4o-mini', 'text-embedding-3-small') returning id`
-    await sql`select private.store_provider_key(${provider.id}, ${canary}, ${owner.id})`
-    const context = await browser.newContext({ locale: 'pt-BR', viewport: { width: 1280, height: 900 } })
-    const page = await context.newPage()
-    await signInThroughPage(page, appUrl, owner)
-    await page.goto(`${appUrl}/w/${workspace.id}/b/${book.id}/c/${chapter.id}`)
-    await page.locator('.ProseMirror').waitFor()
+    const { owner, workspace, provider, page, context } = await openChapterWithProvider('Lygia', 'Ciranda de Pedra', 'A chegada', ARRIVAL)
     const original = await chapterText(page)
 
     // Keyboard: Enter on the toggle opens the panel on its first action; Escape closes it
@@ -380,16 +366,17 @@ describe('the AI panel in the editor', () => {
   }, 120_000)
 })
 
-/** A chapter with a 7,000-character paragraph and a short one, the panel open. */
-async function openLongChapter(name: string) {
+/**
+ * A new owner whose workspace has one book with one chapter and a provider (the fake, with the
+ * canary key) stored directly; the chapter open in the editor, signed in.
+ */
+async function openChapterWithProvider(name: string, bookTitle: string, chapterTitle: string, content: ManuscriptDoc) {
   const owner = await createConfirmedUser({ SUPABASE_URL: apiUrl, SUPABASE_SERVICE_ROLE_KEY: serviceRoleKey }, name)
   const [workspace] = await sql<{ id: string }[]>`select id from public.tenants where created_by = ${owner.id} and personal`
-  const [book] = await sql<{ id: string }[]>`insert into public.books (tenant_id, title, language) values (${workspace.id}, 'A paixão', 'pt-BR') returning id`
-  const long = Array.from({ length: 1_000 }, (_, i) => `Longo${i + 1}`).join(' ').padEnd(7_000, '.')
-  const content = doc(long, 'Ela trazia um guarda-chuva vermelho e um segredo.')
+  const [book] = await sql<{ id: string }[]>`insert into public.books (tenant_id, title, language) values (${workspace.id}, ${bookTitle}, 'pt-BR') returning id`
   const [chapter] = await sql<{ id: string }[]>`
     insert into public.chapters (tenant_id, book_id, position, title, content, plain_text)
-    values (${workspace.id}, ${book.id}, 1, 'G.H.', ${sql.json(content as never)}, ${toPlainText(content)}) returning id`
+    values (${workspace.id}, ${book.id}, 1, ${chapterTitle}, ${sql.json(content as never)}, ${toPlainText(content)}) returning id`
   const [provider] = await sql<{ id: string }[]>`
     insert into public.ai_providers (tenant_id, kind, base_url, chat_model, embed_model)
     values (${workspace.id}, 'openai_compatible', ${fake.url}, 'gpt-4o-mini', 'text-embedding-3-small') returning id`
@@ -399,6 +386,13 @@ async function openLongChapter(name: string) {
   await signInThroughPage(page, appUrl, owner)
   await page.goto(`${appUrl}/w/${workspace.id}/b/${book.id}/c/${chapter.id}`)
   await page.locator('.ProseMirror').waitFor()
+  return { owner, workspace, provider, page, context }
+}
+
+/** A chapter with a 7,000-character paragraph and a short one, the panel open. */
+async function openLongChapter(name: string) {
+  const long = Array.from({ length: 1_000 }, (_, i) => `Longo${i + 1}`).join(' ').padEnd(7_000, '.')
+  const { page, context } = await openChapterWithProvider(name, 'A paixão', 'G.H.', doc(long, 'Ela trazia um guarda-chuva vermelho e um segredo.'))
   await page.getByRole('button', { name: 'Assistente de IA' }).click()
   const panel = page.locator('#ai-panel')
   await panel.waitFor()
