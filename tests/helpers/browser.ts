@@ -57,3 +57,10 @@ export async function saveProviderThroughSettings(
   await page.getByRole('button', { name: 'Salvar provedor' }).click()
   await page.getByText('Chave guardada: •••• ' + provider.apiKey.slice(-4), { exact: true }).waitFor()
 }
+
+/** From the empty workspace's home (pt-BR), creates a book and waits for its first chapter. */
+export async function createFirstBook(page: Page, title: string): Promise<void> {
+  await page.getByLabel('Título').fill(title)
+  await page.getByRole('button', { name: 'Criar livro' }).click()
+  await page.waitForURL(/\/c\//)
+}
