@@ -10,7 +10,7 @@ import postgres from 'postgres'
 import { inject } from 'vitest'
 import { startFakeOpenAI, type RunningFakeOpenAI } from '../fakes/fake-openai.server.ts'
 import { createConfirmedUser } from '../helpers/app-requests.ts'
-import { signInThroughPage } from '../helpers/browser.ts'
+import { recordResponseBodies, signInThroughPage } from '../helpers/browser.ts'
 import { CHROMIUM_ARGS } from '../setup/chromium.ts'
 
 const { appUrl, chromium: executablePath, apiUrl, serviceRoleKey, dbUrl } = inject('e2e')
@@ -43,14 +43,7 @@ async function writerWithBook(): Promise<{ page: Page; userId: string; workspace
     values (${workspaceId}, 'openai_compatible', ${fake.url}, 'gpt-4o-mini', 'text-embedding-3-small') returning id`
   await sql`select private.store_provider_key(${providerId}, ${canary}, ${user.id})`
   const page = await (await browser.newContext({ locale: 'pt-BR' })).newPage()
-  const bodies: string[] = []
-  page.on('response', async (response) => {
-    try {
-      bodies.push(JSON.stringify(await response.allHeaders()), await response.text())
-    } catch {
-      // redirects and aborted streams have no body to read
-    }
-  })
+  const bodies = recordResponseBodies(page, { headers: true })
   await signInThroughPage(page, appUrl, user)
   return { page, userId: user.id, workspaceId, bookId, chapterId, bodies }
 }

@@ -15,7 +15,8 @@ import type { ManuscriptDoc } from '../../app/modules/manuscript/schema.ts'
 import { startFakeOpenAI, type RunningFakeOpenAI } from '../fakes/fake-openai.server.ts'
 import type { ChatRequest as FakeChatRequest } from '../fakes/fake-openai.ts'
 import { createConfirmedUser } from '../helpers/app-requests.ts'
-import { signInThroughPage } from '../helpers/browser.ts'
+import { recordResponseBodies, saveProviderThroughSettings, signInThroughPage } from '../helpers/browser.ts'
+import { tablesHolding } from '../helpers/key-scan.ts'
 import { CHROMIUM_ARGS } from '../setup/chromium.ts'
 
 const { appUrl, appEnv, chromium: executablePath, apiUrl, serviceRoleKey, dbUrl, logs } = inject('e2e')
@@ -88,21 +89,7 @@ afterAll(async () => {
 
 describe('the AI panel in the editor', () => {
   it('opens and closes from the keyboard, and explains a cut answer, a refused key, a busy provider and an unsaved chapter without touching the chapter', async () => {
-    const owner = await createConfirmedUser({ SUPABASE_URL: apiUrl, SUPABASE_SERVICE_ROLE_KEY: serviceRoleKey }, 'Lygia')
-    const [workspace] = await sql<{ id: string }[]>`select id from public.tenants where created_by = ${owner.id} and personal`
-    const [book] = await sql<{ id: string }[]>`insert into public.books (tenant_id, title, language) values (${workspace.id}, 'Ciranda de Pedra', 'pt-BR') returning id`
-    const [chapter] = await sql<{ id: string }[]>`
-      insert into public.chapters (tenant_id, book_id, position, title, content, plain_text)
-      values (${workspace.id}, ${book.id}, 1, 'A chegada', ${sql.json(ARRIVAL as never)}, ${toPlainText(ARRIVAL)}) returning id`
-    const [provider] = await sql<{ id: string }[]>`
-      insert into public.ai_providers (tenant_id, kind, base_url, chat_model, embed_model)
-      values (${workspace.id}, 'openai_compatible', ${fake.url}, 'gpt-4o-mini', 'text-embedding-3-small') returning id`
-    await sql`select private.store_provider_key(${provider.id}, ${canary}, ${owner.id})`
-    const context = await browser.newContext({ locale: 'pt-BR', viewport: { width: 1280, height: 900 } })
-    const page = await context.newPage()
-    await signInThroughPage(page, appUrl, owner)
-    await page.goto(`${appUrl}/w/${workspace.id}/b/${book.id}/c/${chapter.id}`)
-    await page.locator('.ProseMirror').waitFor()
+    const { owner, workspace, provider, page, context } = await openChapterWithProvider('Lygia', 'Ciranda de Pedra', 'A chegada', ARRIVAL)
     const original = await chapterText(page)
 
     // Keyboard: Enter on the toggle opens the panel on its first action; Escape closes it
@@ -176,25 +163,11 @@ describe('the AI panel in the editor', () => {
 
     const context = await browser.newContext({ locale: 'pt-BR', viewport: { width: 1280, height: 900 } })
     const page = await context.newPage()
-    const bodies: string[] = []
-    page.on('response', async (response) => {
-      try {
-        bodies.push(await response.text())
-      } catch {
-        // Redirects and streams the page stopped reading have no body to read.
-      }
-    })
+    const bodies = recordResponseBodies(page)
     await signInThroughPage(page, appUrl, owner)
 
     // The provider, with the canary key, through the settings page.
-    await page.goto(`${appUrl}/w/${workspace.id}/settings/ai`)
-    await page.locator('select[name=kind]').selectOption('openai_compatible')
-    await page.locator('input[name=baseUrl]').fill(fake.url)
-    await page.locator('input[name=chatModel]').fill('gpt-4o-mini')
-    await page.locator('input[name=embedModel]').fill('text-embedding-3-small')
-    await page.locator('input[name=apiKey]').fill(canary)
-    await page.getByRole('button', { name: 'Salvar provedor' }).click()
-    await page.getByText('Chave guardada: •••• ' + canary.slice(-4), { exact: true }).waitFor()
+    await saveProviderThroughSettings(page, appUrl, workspace.id, { baseUrl: fake.url, chatModel: 'gpt-4o-mini', embedModel: 'text-embedding-3-small', apiKey: canary })
 
     // The book's passages are embedded (as the queue would), so Ask the book can cite them.
     const token = await accessToken(owner)
@@ -331,7 +304,7 @@ describe('the AI panel in the editor', () => {
     for (const body of bodies) expect(body).not.toContain(canary)
     expect(await readFile(logs.app, 'utf8')).not.toContain(canary)
     expect(await readFile(logs.stack, 'utf8')).not.toContain(canary)
-    expect(await columnsHolding(canary)).toEqual([])
+    expect(await tablesHolding(sql, canary)).toEqual([])
     await context.close()
   }, 180_000)
 
@@ -393,16 +366,17 @@ describe('the AI panel in the editor', () => {
   }, 120_000)
 })
 
-/** A chapter with a 7,000-character paragraph and a short one, the panel open. */
-async function openLongChapter(name: string) {
+/**
+ * A new owner whose workspace has one book with one chapter and a provider (the fake, with the
+ * canary key) stored directly; the chapter open in the editor, signed in.
+ */
+async function openChapterWithProvider(name: string, bookTitle: string, chapterTitle: string, content: ManuscriptDoc) {
   const owner = await createConfirmedUser({ SUPABASE_URL: apiUrl, SUPABASE_SERVICE_ROLE_KEY: serviceRoleKey }, name)
   const [workspace] = await sql<{ id: string }[]>`select id from public.tenants where created_by = ${owner.id} and personal`
-  const [book] = await sql<{ id: string }[]>`insert into public.books (tenant_id, title, language) values (${workspace.id}, 'A paixão', 'pt-BR') returning id`
-  const long = Array.from({ length: 1_000 }, (_, i) => `Longo${i + 1}`).join(' ').padEnd(7_000, '.')
-  const content = doc(long, 'Ela trazia um guarda-chuva vermelho e um segredo.')
+  const [book] = await sql<{ id: string }[]>`insert into public.books (tenant_id, title, language) values (${workspace.id}, ${bookTitle}, 'pt-BR') returning id`
   const [chapter] = await sql<{ id: string }[]>`
     insert into public.chapters (tenant_id, book_id, position, title, content, plain_text)
-    values (${workspace.id}, ${book.id}, 1, 'G.H.', ${sql.json(content as never)}, ${toPlainText(content)}) returning id`
+    values (${workspace.id}, ${book.id}, 1, ${chapterTitle}, ${sql.json(content as never)}, ${toPlainText(content)}) returning id`
   const [provider] = await sql<{ id: string }[]>`
     insert into public.ai_providers (tenant_id, kind, base_url, chat_model, embed_model)
     values (${workspace.id}, 'openai_compatible', ${fake.url}, 'gpt-4o-mini', 'text-embedding-3-small') returning id`
@@ -412,6 +386,13 @@ async function openLongChapter(name: string) {
   await signInThroughPage(page, appUrl, owner)
   await page.goto(`${appUrl}/w/${workspace.id}/b/${book.id}/c/${chapter.id}`)
   await page.locator('.ProseMirror').waitFor()
+  return { owner, workspace, provider, page, context }
+}
+
+/** A chapter with a 7,000-character paragraph and a short one, the panel open. */
+async function openLongChapter(name: string) {
+  const long = Array.from({ length: 1_000 }, (_, i) => `Longo${i + 1}`).join(' ').padEnd(7_000, '.')
+  const { page, context } = await openChapterWithProvider(name, 'A paixão', 'G.H.', doc(long, 'Ela trazia um guarda-chuva vermelho e um segredo.'))
   await page.getByRole('button', { name: 'Assistente de IA' }).click()
   const panel = page.locator('#ai-panel')
   await panel.waitFor()
@@ -431,20 +412,4 @@ async function accessToken(user: { email: string; password: string }): Promise<s
   })
   const body = (await response.json()) as { access_token: string }
   return body.access_token
-}
-
-/** Every column of every table outside Vault (and the catalogs) whose text holds the needle. */
-async function columnsHolding(needle: string): Promise<string[]> {
-  const columns = await sql<{ table_schema: string; table_name: string; column_name: string }[]>`
-    select c.table_schema, c.table_name, c.column_name
-    from information_schema.columns c
-    join information_schema.tables t on t.table_schema = c.table_schema and t.table_name = c.table_name and t.table_type = 'BASE TABLE'
-    where c.table_schema not in ('vault', 'pg_catalog', 'information_schema', 'pg_toast')`
-  const hits: string[] = []
-  for (const c of columns) {
-    const [row] = await sql<{ n: number }[]>`
-      select count(*)::int as n from ${sql(c.table_schema)}.${sql(c.table_name)} where ${sql(c.column_name)}::text like ${'%' + needle + '%'}`
-    if (row.n > 0) hits.push(`${c.table_schema}.${c.table_name}.${c.column_name}`)
-  }
-  return hits
 }

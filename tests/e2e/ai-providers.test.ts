@@ -9,7 +9,8 @@ import { createConfirmedUser } from '../helpers/app-requests.ts'
 import { startAppServer, type AppServer } from '../setup/app-server.ts'
 import { CHROMIUM_ARGS } from '../setup/chromium.ts'
 import { freePort } from '../setup/test-stack.ts'
-import { signInThroughPage } from '../helpers/browser.ts'
+import { recordResponseBodies, signInThroughPage } from '../helpers/browser.ts'
+import { tablesHolding } from '../helpers/key-scan.ts'
 
 const { appEnv, chromium: executablePath, apiUrl, serviceRoleKey, dbUrl } = inject('e2e')
 let browser: Browser
@@ -30,30 +31,9 @@ afterAll(async () => {
 async function signIn(user: { email: string; password: string }): Promise<{ page: Page; bodies: string[] }> {
   const context = await browser.newContext({ locale: 'pt-BR', viewport: { width: 1200, height: 1000 } })
   const page = await context.newPage()
-  const bodies: string[] = []
-  page.on('response', async (response) => {
-    bodies.push(`${response.url()}\n${JSON.stringify(await response.allHeaders())}`)
-    try {
-      bodies.push(await response.text())
-    } catch {
-      // redirects have no body
-    }
-  })
+  const bodies = recordResponseBodies(page, { headers: true })
   await signInThroughPage(page, app.url, user)
   return { page, bodies }
-}
-
-/** Tables (outside Vault and the catalogues) with a row whose text holds the needle. */
-async function tablesHolding(needle: string): Promise<string[]> {
-  const tables = await sql<{ schema: string; name: string }[]>`
-    select n.nspname as schema, c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
-    where c.relkind in ('r', 'p') and n.nspname not in ('vault', 'pg_catalog', 'information_schema') and n.nspname not like 'pg_%'`
-  const found: string[] = []
-  for (const table of tables) {
-    const [row] = await sql`select count(*)::int as hits from ${sql(table.schema)}.${sql(table.name)} t where strpos(t::text, ${needle}) > 0`
-    if (row.hits > 0) found.push(`${table.schema}.${table.name}`)
-  }
-  return found
 }
 
 describe('Settings → AI provider in the browser', () => {
@@ -97,12 +77,12 @@ describe('Settings → AI provider in the browser', () => {
 
     // The search below does see what the browser received and what the database holds.
     expect(bodies.some((body) => body.includes(`•••• ${rotated.slice(-4)}`))).toBe(true)
-    expect(await tablesHolding('nomic-embed-text')).toContain('public.ai_providers')
+    expect(await tablesHolding(sql, 'nomic-embed-text')).toContain('public.ai_providers')
     for (const key of [canary, rotated]) {
       expect(bodies.filter((body) => body.includes(key))).toEqual([])
       expect(writerSession.bodies.filter((body) => body.includes(key))).toEqual([])
       expect(app.output()).not.toContain(key)
-      expect(await tablesHolding(key)).toEqual([])
+      expect(await tablesHolding(sql, key)).toEqual([])
     }
   })
 })

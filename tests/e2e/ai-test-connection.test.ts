@@ -8,7 +8,7 @@ import { inject } from 'vitest'
 import { startFakeOpenAI, type RunningFakeOpenAI } from '../fakes/fake-openai.server.ts'
 import { createConfirmedUser } from '../helpers/app-requests.ts'
 import { CHROMIUM_ARGS } from '../setup/chromium.ts'
-import { signInThroughPage } from '../helpers/browser.ts'
+import { recordResponseBodies, saveProviderThroughSettings, signInThroughPage } from '../helpers/browser.ts'
 
 const { appUrl, chromium: executablePath, apiUrl, serviceRoleKey, dbUrl } = inject('e2e')
 const canary = `sk-canary-${randomUUID()}`
@@ -31,23 +31,10 @@ describe('Test connection in the browser', () => {
     const owner = await createConfirmedUser({ SUPABASE_URL: apiUrl, SUPABASE_SERVICE_ROLE_KEY: serviceRoleKey }, 'Olga')
     const [workspace] = await sql<{ id: string }[]>`select id from public.tenants where created_by = ${owner.id} and personal`
     const page = await (await browser.newContext({ locale: 'pt-BR' })).newPage()
-    const bodies: string[] = []
-    page.on('response', async (response) => {
-      try {
-        bodies.push(await response.text())
-      } catch {
-        // redirects have no body
-      }
-    })
+    const bodies = recordResponseBodies(page)
     await signInThroughPage(page, appUrl, owner)
 
-    await page.goto(`${appUrl}/w/${workspace.id}/settings/ai`)
-    await page.locator('select[name=kind]').selectOption('openai_compatible')
-    await page.locator('input[name=baseUrl]').fill(fake.url)
-    await page.locator('input[name=chatModel]').fill('gpt-4o-mini')
-    await page.locator('input[name=embedModel]').fill('embed-nope')
-    await page.locator('input[name=apiKey]').fill(canary)
-    await page.getByRole('button', { name: 'Salvar provedor' }).click()
+    await saveProviderThroughSettings(page, appUrl, workspace.id, { baseUrl: fake.url, chatModel: 'gpt-4o-mini', embedModel: 'embed-nope', apiKey: canary })
     await page.getByRole('button', { name: 'Testar conexão' }).click()
     const outcome = page.getByTestId('test-connection')
     await outcome.waitFor()

@@ -9,7 +9,7 @@ import postgres from 'postgres'
 import { inject } from 'vitest'
 import { startFakeOpenAI, type RunningFakeOpenAI } from '../fakes/fake-openai.server.ts'
 import { createConfirmedUser } from '../helpers/app-requests.ts'
-import { signInThroughPage } from '../helpers/browser.ts'
+import { recordResponseBodies, signInThroughPage } from '../helpers/browser.ts'
 import { waitForEmailLink } from '../helpers/mailbox.ts'
 import { CHROMIUM_ARGS } from '../setup/chromium.ts'
 
@@ -37,14 +37,7 @@ describe('Onboarding wizard in the browser', () => {
   it('a new writer signs up, creates a book, connects a provider, picks models and lands in the editor', async () => {
     const email = `bia-${randomUUID().slice(0, 8)}@example.com`
     const page = await newPage('pt-BR')
-    const bodies: string[] = []
-    page.on('response', async (response) => {
-      try {
-        bodies.push(await response.text())
-      } catch {
-        // redirects have no body
-      }
-    })
+    const bodies = recordResponseBodies(page)
 
     await page.goto(`${appUrl}/signup`)
     await page.getByLabel('Como quer ser chamado').fill('Bia')

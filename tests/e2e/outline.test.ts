@@ -6,7 +6,7 @@ import { chromium, type Browser, type Page } from 'playwright-core'
 import { inject } from 'vitest'
 import { createConfirmedUser } from '../helpers/app-requests.ts'
 import { CHROMIUM_ARGS } from '../setup/chromium.ts'
-import { signInThroughPage } from '../helpers/browser.ts'
+import { createFirstBook, signInThroughPage } from '../helpers/browser.ts'
 
 const { appUrl, chromium: executablePath, apiUrl, serviceRoleKey } = inject('e2e')
 let browser: Browser
@@ -24,9 +24,7 @@ async function writerWithBook(chapters: number) {
   const context = await browser.newContext({ locale: 'pt-BR', viewport: { width: 1280, height: 900 } })
   const page = await context.newPage()
   await signInThroughPage(page, appUrl, user)
-  await page.getByLabel('Título').fill('Dom Casmurro')
-  await page.getByRole('button', { name: 'Criar livro' }).click()
-  await page.waitForURL(/\/c\//)
+  await createFirstBook(page, 'Dom Casmurro')
   for (let n = 2; n <= chapters; n++) {
     await page.getByRole('button', { name: '+ Novo capítulo' }).click()
     await chapterOpen(page, `Capítulo ${n}`)

@@ -9,7 +9,7 @@ import { createConfirmedUser } from '../helpers/app-requests.ts'
 import { startAppServer, type AppServer } from '../setup/app-server.ts'
 import { CHROMIUM_ARGS } from '../setup/chromium.ts'
 import { freePort } from '../setup/test-stack.ts'
-import { signInThroughPage } from '../helpers/browser.ts'
+import { createFirstBook, signInThroughPage } from '../helpers/browser.ts'
 
 const { appEnv, chromium: executablePath, apiUrl, serviceRoleKey, dbUrl } = inject('e2e')
 let browser: Browser
@@ -45,9 +45,7 @@ describe('a writer whose app server crashes mid-sentence', () => {
     const context = await browser.newContext({ locale: 'pt-BR', viewport: { width: 1280, height: 900 } })
     const page = await context.newPage()
     await signInThroughPage(page, app.url, user)
-    await page.getByLabel('Título').fill('Dom Casmurro')
-    await page.getByRole('button', { name: 'Criar livro' }).click()
-    await page.waitForURL(/\/c\//)
+    await createFirstBook(page, 'Dom Casmurro')
     const chapterId = new URL(page.url()).pathname.split('/c/')[1]
     const editor = page.locator('.ProseMirror')
     const status = page.getByRole('status')

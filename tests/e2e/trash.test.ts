@@ -4,7 +4,7 @@ import { chromium, type Browser, type Page } from 'playwright-core'
 import { inject } from 'vitest'
 import { createConfirmedUser } from '../helpers/app-requests.ts'
 import { CHROMIUM_ARGS } from '../setup/chromium.ts'
-import { signInThroughPage } from '../helpers/browser.ts'
+import { createFirstBook, signInThroughPage } from '../helpers/browser.ts'
 
 const { appUrl, chromium: executablePath, apiUrl, serviceRoleKey } = inject('e2e')
 let browser: Browser
@@ -27,9 +27,7 @@ describe('the trash', () => {
     await signInThroughPage(page, appUrl, user)
     const home = page.url()
 
-    await page.getByLabel('Título').fill('Ciranda de Pedra')
-    await page.getByRole('button', { name: 'Criar livro' }).click()
-    await page.waitForURL(/\/c\//)
+    await createFirstBook(page, 'Ciranda de Pedra')
     await page.locator('.ProseMirror').click()
     await page.keyboard.type('Virgínia olhou pela janela.')
     await page.locator('[data-autosave-state="saved"]').waitFor()

@@ -7,7 +7,7 @@ import { chromium, type Browser, type Page } from 'playwright-core'
 import { inject } from 'vitest'
 import { createConfirmedUser } from '../helpers/app-requests.ts'
 import { CHROMIUM_ARGS } from '../setup/chromium.ts'
-import { signInThroughPage } from '../helpers/browser.ts'
+import { createFirstBook, signInThroughPage } from '../helpers/browser.ts'
 
 const { appUrl, chromium: executablePath, apiUrl, serviceRoleKey, dbUrl } = inject('e2e')
 let browser: Browser
@@ -51,9 +51,7 @@ async function conflictInTwoTabs() {
   const context = await browser.newContext({ locale: 'pt-BR', viewport: { width: 1280, height: 900 } })
   const tabA = await context.newPage()
   await signInThroughPage(tabA, appUrl, user)
-  await tabA.getByLabel('Título').fill('Helena')
-  await tabA.getByRole('button', { name: 'Criar livro' }).click()
-  await tabA.waitForURL(/\/c\//)
+  await createFirstBook(tabA, 'Helena')
   const chapterUrl = tabA.url()
   const chapterId = new URL(chapterUrl).pathname.split('/c/')[1]
   await typeAtEnd(tabA, 'Primeira linha.')

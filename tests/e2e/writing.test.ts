@@ -4,7 +4,7 @@ import { chromium, type Browser } from 'playwright-core'
 import { inject } from 'vitest'
 import { createConfirmedUser } from '../helpers/app-requests.ts'
 import { CHROMIUM_ARGS } from '../setup/chromium.ts'
-import { signInThroughPage } from '../helpers/browser.ts'
+import { createFirstBook, signInThroughPage } from '../helpers/browser.ts'
 
 const { appUrl, chromium: executablePath, apiUrl, serviceRoleKey } = inject('e2e')
 let browser: Browser
@@ -23,9 +23,7 @@ describe('a writer in the editor', () => {
     const page = await context.newPage()
     await signInThroughPage(page, appUrl, user)
 
-    await page.getByLabel('Título').fill('Dom Casmurro')
-    await page.getByRole('button', { name: 'Criar livro' }).click()
-    await page.waitForURL(/\/c\//)
+    await createFirstBook(page, 'Dom Casmurro')
     const editor = page.locator('.ProseMirror')
     await editor.click()
     await page.keyboard.type('-- Não, Capitu, não é isso.')
@@ -52,9 +50,7 @@ describe('a writer in the editor', () => {
     const context = await browser.newContext({ locale: 'pt-BR', viewport: { width: 1280, height: 900 } })
     const page = await context.newPage()
     await signInThroughPage(page, appUrl, user)
-    await page.getByLabel('Título').fill('Sem solavancos')
-    await page.getByRole('button', { name: 'Criar livro' }).click()
-    await page.waitForURL(/\/c\//)
+    await createFirstBook(page, 'Sem solavancos')
     await page.getByRole('button', { name: 'Assistente de IA' }).first().click()
     await page.getByRole('button', { name: 'Fechar o assistente' }).waitFor()
     const editor = page.locator('.ProseMirror')

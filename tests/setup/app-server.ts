@@ -13,7 +13,6 @@ const STOP_GRACE_MS = 2_000
 
 export type AppServer = {
   url: string
-  port: number
   /** SIGTERM, then SIGKILL after a grace period. */
   stop(): Promise<void>
   /** SIGKILL, as a crash or an OOM kill would: no graceful close of open connections. */
@@ -38,7 +37,6 @@ export async function startAppServer(options: AppServerOptions): Promise<AppServ
   const exited = (c: ChildProcess) => new Promise<void>((resolve) => (c.exitCode !== null || c.signalCode !== null ? resolve() : c.once('exit', () => resolve())))
   return {
     url,
-    port: options.port,
     output: () => output.log,
     stop: async () => {
       if (!running()) return
