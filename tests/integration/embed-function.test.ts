@@ -13,6 +13,7 @@ import { projectRoot } from '../../supabase/local/config.ts'
 import { createTestUser, type TestUser } from '../../supabase/local/storage/test-tokens.ts'
 import type { RunningFakeOpenAI } from '../fakes/fake-openai.server.ts'
 import { DEFAULT_API_KEY } from '../fakes/fake-openai.ts'
+import { scannedTables, tablesHolding } from '../helpers/key-scan.ts'
 import { startAiWorkspace, stopAiWorkspace } from './ai-workspace.ts'
 
 const env = inject('stackEnv')
@@ -164,17 +165,9 @@ describe('embed through /functions/v1', () => {
       expect(fake.fake.calls.slice(1).map((call) => call.status)).toEqual([401, 401])
 
       // The canary is in Vault and nowhere else: every row of every other table, as text.
-      const tables = await sql<{ schema: string; name: string }[]>`
-        select n.nspname as schema, c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
-        where c.relkind in ('r', 'p') and n.nspname not in ('vault', 'pg_catalog', 'information_schema', 'pg_toast')`
+      const tables = await scannedTables(sql)
       expect(tables.map((t) => `${t.schema}.${t.name}`)).toEqual(expect.arrayContaining(['public.embed_queue', 'public.usage_logs', 'public.ai_providers']))
-      const hits: string[] = []
-      for (const { schema, name } of tables) {
-        const [{ count }] = await sql<{ count: number }[]>`
-          select count(*)::int as count from ${sql(schema)}.${sql(name)} t where strpos(t::text, ${canary}) > 0`
-        if (count > 0) hits.push(`${schema}.${name}`)
-      }
-      expect(hits).toEqual([])
+      expect(await tablesHolding(sql, canary)).toEqual([])
     } finally {
       await sql`select private.store_provider_key(${providerId}, ${DEFAULT_API_KEY}, ${owner.id})`
     }
